@@ -43,8 +43,63 @@ export interface InvokerSection {
 /** Owned by the Lambda runtime (runtimes/lambda); see schema-lambda.ts. */
 export type LambdaSection = Record<string, unknown>;
 
-/** Owned by the image builder (src/build); see schema-build.ts. */
-export type BuildSection = Record<string, unknown>;
+/** Owned by the image builder (src/build); see schema-build.ts and docs/build.md. */
+export interface BuildSection {
+  /** Base image reference (default: src/build/defaults.ts DEFAULT_BASE); pin as name@sha256:... */
+  base?: string;
+  /** Target repository[:tag]; wins over `registry`. */
+  image?: string;
+  /** Target registry/namespace: the image becomes <registry>/<name>. */
+  registry?: string;
+  /** os/arch[/variant] strings, e.g. linux/arm64. */
+  platforms?: string[];
+  /** Globs of extra files (relative to the function folder) shipped beside the bundle. */
+  include?: string[];
+  /** Packages not to bundle, installed from the lockfile into a separate deps layer. */
+  external?: string[];
+  /** Plain HTTP to the registries (loopback is always allowed). */
+  insecure?: boolean;
+}
 
-/** Owned by the Knative deployer (src/deploy); see schema-deploy.ts. */
-export type DeploySection = Record<string, unknown>;
+/**
+ * Owned by the Knative deployer (src/deploy); see schema-deploy.ts and docs/deploy-translation.md.
+ * The fn.yaml shape as written (units unparsed); src/deploy/manifest.ts does the translation.
+ */
+export interface DeploySection {
+  /** Namespace to deploy to; the CLI flag and the kube context come after it. */
+  namespace?: string;
+  /** -> autoscaling.knative.dev/* annotations on the revision template. */
+  scale?: {
+    min?: number;
+    max?: number;
+    initial?: number;
+    target?: number;
+    metric?: 'concurrency' | 'rps' | 'cpu' | 'memory';
+    /** Duration: "60s", "2m" or a number of seconds. */
+    window?: string | number;
+    /** target-utilization-percentage, 1..100. */
+    utilization?: number;
+  };
+  /** containerConcurrency 0..1000 (0 = unlimited); lambda defaults to lambda.concurrency. */
+  concurrency?: number;
+  resources?: {
+    requests?: { cpu?: string | number; memory?: string | number };
+    limits?: { cpu?: string | number; memory?: string | number };
+  };
+  /** Whole Secrets / ConfigMaps imported as env (envFrom). */
+  envFrom?: Array<{ secret: string } | { configMap: string }>;
+  /** ENV_NAME -> "secret-name/key" (secretKeyRef). */
+  secrets?: Record<string, string>;
+  /** ENV_NAME -> "configmap-name/key" (configMapKeyRef). */
+  configMaps?: Record<string, string>;
+  visibility?: 'public' | 'cluster-local';
+  /** Empty or absent: the latest revision takes 100 %. */
+  traffic?: Array<{ revision?: string; latest?: boolean; percent: number; tag?: string }>;
+  subscriptions?: Array<{ broker: string; filters: Record<string, string>; path?: string }>;
+  serviceAccountName?: string;
+  imagePullSecrets?: string[];
+  /** Extra annotations on the Service (autoscaling.* are refused: use scale). */
+  annotations?: Record<string, string>;
+  /** Extra labels on the Service and the revision template. */
+  labels?: Record<string, string>;
+}
