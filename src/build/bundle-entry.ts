@@ -1,0 +1,71 @@
+// The generated entry of a function bundle: fn.yaml settings baked in as defaults, then the
+// invoker started with the runtime for the function's kind. Pure: spec in, source text out.
+import { join } from 'node:path';
+import type { FunctionSpec } from '../config/types.js';
+import type { FnkitPaths } from './bundle-paths.js';
+
+/** Virtual module that sets env defaults before anything else is evaluated. */
+export const DEFAULTS_MODULE = 'fnkit:defaults';
+
+/**
+ * The invoker reads its settings from the environment (PORT, FN_TIMEOUT...). Baking fn.yaml as
+ * env defaults (`??=`) means the image runs correctly on its own while an explicit env var,
+ * set by Knative or `fn run --env`, still wins.
+ */
+export function bakedEnv(spec: FunctionSpec, mode: 'dev' | 'production'): Record<string, string> {
+  const ce = spec.invoker.cloudevents;
+  const env: Record<string, string> = {
+    ...spec.env,
+    FN_TIMEOUT: String(spec.timeout),
+    FN_BODY_LIMIT: String(spec.invoker.bodyLimit),
+    FN_RESERVED_PREFIX: spec.invoker.reservedPrefix,
+    FN_CE_REPLY_MODE: ce.replyMode,
+    FN_CE_REPLY_TYPE: ce.replyType,
+    FN_CE_REPLY_SOURCE: ce.replySource,
+    FN_FUNCTION_NAME: spec.name,
+  };
+  if (mode === 'dev') env.FN_DEV = '1';
+  return env;
+}
+
+export function defaultsModuleSource(env: Record<string, string>): string {
+  const lines = Object.entries(env).map(([k, v]) => `process.env[${JSON.stringify(k)}] ??= ${JSON.stringify(v)};`);
+  return `// fn.yaml settings, as defaults an explicit environment overrides\n${lines.join('\n')}\n`;
+}
+
+/** The settings object passed to main() as `defaults` (same values as the env defaults). */
+export function invokerDefaults(spec: FunctionSpec, mode: 'dev' | 'production'): Record<string, unknown> {
+  return {
+    timeout: spec.timeout,
+    bodyLimit: spec.invoker.bodyLimit,
+    reservedPrefix: spec.invoker.reservedPrefix,
+    dev: mode === 'dev',
+    serviceName: spec.name,
+  };
+}
+
+export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', paths: FnkitPaths): string {
+  const head = [
+    `import ${JSON.stringify(DEFAULTS_MODULE)};`,
+    `import { main } from ${JSON.stringify(paths.invokerMain)};`,
+  ];
+  const defaults = JSON.stringify(invokerDefaults(spec, mode));
+  if (spec.runtime === 'lambda') {
+    // AWS loads Lambda code from the task root by handler string at run time, so the user's
+    // code stays outside the bundle (specs/lambda.md); only the runtime is bundled.
+    const options = JSON.stringify({ handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {} });
+    return [
+      ...head,
+      `import { lambdaRuntime } from ${JSON.stringify(paths.lambdaRuntime)};`,
+      `await main({ runtime: () => lambdaRuntime(${options}), defaults: ${defaults} });`,
+      '',
+    ].join('\n');
+  }
+  return [
+    ...head,
+    `import { nodeRuntime } from ${JSON.stringify(paths.nodeRuntime)};`,
+    `import * as userModule from ${JSON.stringify(join(spec.dir, spec.handler))};`,
+    `await main({ runtime: () => nodeRuntime(userModule, { dev: ${mode === 'dev'} }), defaults: ${defaults} });`,
+    '',
+  ].join('\n');
+}
