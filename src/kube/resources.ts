@@ -1,0 +1,41 @@
+// The Kubernetes resource types fnkit talks to, and how their REST paths are built. Paths follow
+// the API conventions (https://kubernetes.io/docs/reference/using-api/api-concepts/#resource-uris):
+// core types under /api/v1, everything else under /apis/<group>/<version>.
+
+export interface ResourceType {
+  group: string;
+  version: string;
+  /** Lower-case plural, the path segment. */
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+export const KSERVICE: ResourceType = { group: 'serving.knative.dev', version: 'v1', plural: 'services', kind: 'Service', namespaced: true };
+export const REVISION: ResourceType = { group: 'serving.knative.dev', version: 'v1', plural: 'revisions', kind: 'Revision', namespaced: true };
+export const TRIGGER: ResourceType = { group: 'eventing.knative.dev', version: 'v1', plural: 'triggers', kind: 'Trigger', namespaced: true };
+export const POD: ResourceType = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
+
+export function apiVersionOf(t: ResourceType): string {
+  return t.group ? `${t.group}/${t.version}` : t.version;
+}
+
+/** "services.serving.knative.dev", the name RBAC and error messages use. */
+export function qualifiedName(t: ResourceType): string {
+  return t.group ? `${t.plural}.${t.group}` : t.plural;
+}
+
+/** The collection or object path; `namespace` undefined means all namespaces (or cluster scope). */
+export function resourcePath(t: ResourceType, namespace?: string, name?: string, subresource?: string): string {
+  let p = t.group ? `/apis/${t.group}/${t.version}` : `/api/${t.version}`;
+  if (t.namespaced && namespace !== undefined) p += `/namespaces/${encodeURIComponent(namespace)}`;
+  p += `/${t.plural}`;
+  if (name !== undefined) p += `/${encodeURIComponent(name)}`;
+  if (subresource) p += `/${subresource}`;
+  return p;
+}
+
+/** Picks the resource type an object declares (apiVersion + kind) from a list of known ones. */
+export function typeOfObject(obj: { apiVersion?: string; kind?: string }, known: ResourceType[]): ResourceType | undefined {
+  return known.find((t) => apiVersionOf(t) === obj.apiVersion && t.kind === obj.kind);
+}
