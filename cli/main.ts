@@ -5,9 +5,14 @@ import { Command } from 'commander';
 import { runCli } from './run.js';
 // command registrations (one import and one line in `commands` each)
 // @commands-imports
+import { register as createCmd } from './commands/create.js';
+import { register as runCmd } from './commands/run.js';
+import { register as invokeCmd } from './commands/invoke.js';
+import { register as testCmd } from './commands/test.js';
 
 const commands: Array<(program: Command) => void> = [
   // @commands-list
+  createCmd, runCmd, invokeCmd, testCmd,
 ];
 
 const program = new Command('fn');

@@ -8,24 +8,11 @@ import type { FnkitPaths } from './bundle-paths.js';
 export const DEFAULTS_MODULE = 'fnkit:defaults';
 
 /**
- * The invoker reads its settings from the environment (PORT, FN_TIMEOUT...). Baking fn.yaml as
- * env defaults (`??=`) means the image runs correctly on its own while an explicit env var,
- * set by Knative or `fn run --env`, still wins.
+ * fn.yaml `env` as process defaults (`??=`): the image runs correctly on its own while an
+ * explicit variable, set by Knative or `fn run --env`, still wins.
  */
-export function bakedEnv(spec: FunctionSpec, mode: 'dev' | 'production'): Record<string, string> {
-  const ce = spec.invoker.cloudevents;
-  const env: Record<string, string> = {
-    ...spec.env,
-    FN_TIMEOUT: String(spec.timeout),
-    FN_BODY_LIMIT: String(spec.invoker.bodyLimit),
-    FN_RESERVED_PREFIX: spec.invoker.reservedPrefix,
-    FN_CE_REPLY_MODE: ce.replyMode,
-    FN_CE_REPLY_TYPE: ce.replyType,
-    FN_CE_REPLY_SOURCE: ce.replySource,
-    FN_FUNCTION_NAME: spec.name,
-  };
-  if (mode === 'dev') env.FN_DEV = '1';
-  return env;
+export function bakedEnv(spec: FunctionSpec): Record<string, string> {
+  return { ...spec.env };
 }
 
 export function defaultsModuleSource(env: Record<string, string>): string {
@@ -33,14 +20,20 @@ export function defaultsModuleSource(env: Record<string, string>): string {
   return `// fn.yaml settings, as defaults an explicit environment overrides\n${lines.join('\n')}\n`;
 }
 
-/** The settings object passed to main() as `defaults` (same values as the env defaults). */
+/**
+ * fn.yaml's invoker settings as main()'s `defaults` (invoker/config.ts InvokerSettings); the
+ * invoker's own env variables (FN_TIMEOUT...) override them.
+ */
 export function invokerDefaults(spec: FunctionSpec, mode: 'dev' | 'production'): Record<string, unknown> {
+  const ce = spec.invoker.cloudevents;
   return {
-    timeout: spec.timeout,
+    timeoutMs: Math.round(spec.timeout * 1000),
     bodyLimit: spec.invoker.bodyLimit,
     reservedPrefix: spec.invoker.reservedPrefix,
     dev: mode === 'dev',
-    serviceName: spec.name,
+    ceReplyMode: ce.replyMode,
+    ceReplyType: ce.replyType,
+    ceReplySource: ce.replySource,
   };
 }
 

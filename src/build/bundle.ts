@@ -82,7 +82,7 @@ export async function createBundleContext(spec: FunctionSpec, opts: BundleOption
     absWorkingDir: spec.dir,
     // fnkit's own dependencies (fastify, cloudevents) resolve from fnkit's node_modules
     nodePaths: [paths.nodeModules],
-    plugins: [fnkitAliasPlugin(spec, opts.mode, paths), nativeAddonPlugin(native)],
+    plugins: [fnkitAliasPlugin(spec, paths), nativeAddonPlugin(native)],
   };
   let ctx: BuildContext;
   try {
@@ -115,7 +115,7 @@ export async function createBundleContext(spec: FunctionSpec, opts: BundleOption
 }
 
 /** Resolves `fnkit`, `fnkit/testing` and the baked defaults module to fnkit's own sources. */
-function fnkitAliasPlugin(spec: FunctionSpec, mode: 'dev' | 'production', paths: FnkitPaths): Plugin {
+export function fnkitAliasPlugin(spec: FunctionSpec, paths: FnkitPaths): Plugin {
   return {
     name: 'fnkit-alias',
     setup(build) {
@@ -124,7 +124,7 @@ function fnkitAliasPlugin(spec: FunctionSpec, mode: 'dev' | 'production', paths:
       }));
       build.onResolve({ filter: /^fnkit:defaults$/ }, () => ({ path: DEFAULTS_MODULE, namespace: 'fnkit' }));
       build.onLoad({ filter: /.*/, namespace: 'fnkit' }, () => ({
-        contents: defaultsModuleSource(bakedEnv(spec, mode)),
+        contents: defaultsModuleSource(bakedEnv(spec)),
         loader: 'js',
         resolveDir: dirname(paths.invokerMain),
       }));

@@ -1,0 +1,114 @@
+// One invoker child process: `node --enable-source-maps <bundle>` on a given port, its logs
+// forwarded, ready once the invoker's readiness endpoint answers 200. Used by `fn run` with and
+// without --watch.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { FnkitError } from '../errors.js';
+
+export interface ChildOptions {
+  entry: string;
+  port: number;
+  env: Record<string, string>;
+  cwd: string;
+  reservedPrefix: string;
+  /** Where the child's stdout and stderr go (fn run: its own stderr). */
+  output: NodeJS.WritableStream;
+  nodePath?: string;
+  /** Give up waiting for readiness after this long. */
+  readyTimeoutMs?: number;
+}
+
+export interface InvokerChild {
+  process: ChildProcess;
+  port: number;
+  /** Resolves with the exit code (or signal name) once the child is gone. */
+  exited: Promise<number | string>;
+  /** SIGTERM (the invoker drains), SIGKILL after graceMs. */
+  stop(graceMs?: number): Promise<number | string>;
+}
+
+export async function startChild(opts: ChildOptions): Promise<InvokerChild> {
+  const child = spawn(opts.nodePath ?? process.execPath, ['--enable-source-maps', opts.entry], {
+    cwd: opts.cwd,
+    env: { ...opts.env, PORT: String(opts.port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(opts.output, { end: false });
+  child.stderr!.pipe(opts.output, { end: false });
+  const exited = new Promise<number | string>((resolveExit) => {
+    child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown'));
+    child.once('error', () => resolveExit('spawn-error'));
+  });
+  const handle: InvokerChild = {
+    process: child,
+    port: opts.port,
+    exited,
+    async stop(graceMs = 5000) {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  const ready = await Promise.race([
+    waitReady(opts.port, opts.reservedPrefix, opts.readyTimeoutMs ?? 15000, exited),
+    exited.then((code) => ({ exitCode: code })),
+  ]);
+  if (ready !== true) {
+    await handle.stop(500);
+    const why = typeof ready === 'object' ? `it exited with ${ready.exitCode} before becoming ready` : 'it did not become ready in time';
+    throw new FnkitError('FN_ERR_RUN_START', `the function's invoker did not start: ${why}`, {
+      hint: 'read the log lines above: usually an error thrown while loading the handler or in its init()',
+      data: { port: opts.port },
+    });
+  }
+  return handle;
+}
+
+/** Polls <prefix>/health/readiness until 200; false on timeout. */
+async function waitReady(port: number, prefix: string, timeoutMs: number, exited: Promise<unknown>): Promise<boolean> {
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + timeoutMs;
+  while (!gone && Date.now() < deadline) {
+    if ((await probe(port, `${prefix}/health/readiness`)) === 200) return true;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return false;
+}
+
+function probe(port: number, path: string): Promise<number> {
+  return new Promise((resolveStatus) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolveStatus(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolveStatus(0));
+    req.on('timeout', () => req.destroy());
+    req.end();
+  });
+}
+
+/** A port the OS says is free right now (listen on 0, read it, close). */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, host, () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** True when nothing listens on host:port (we could bind it). */
+export function portIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const srv = createServer();
+    srv.once('error', () => resolveFree(false));
+    srv.listen({ port, host, exclusive: true }, () => srv.close(() => resolveFree(true)));
+  });
+}
