@@ -15,3 +15,10 @@ export interface CredentialStore {
   /** Where credentials are read from, for error messages: a file path, a helper name. */
   describe(registry: string): string;
 }
+
+/** A fixed map of host -> credential, for programs that hold credentials themselves (and tests). */
+export class StaticCredentialStore implements CredentialStore {
+  constructor(private readonly creds: Record<string, Credential>, private readonly source = 'the credentials passed to fnkit') {}
+  async get(registry: string): Promise<Credential | undefined> { return this.creds[registry]; }
+  describe(): string { return this.source; }
+}
