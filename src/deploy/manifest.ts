@@ -4,12 +4,14 @@
 // Knative makes no new revision (unlike func, which injects BUILT=<timestamp>; anchors.md §1.4).
 import type { FunctionSpec } from '../config/types.js';
 import { FnkitError } from '../errors.js';
-import type { Container, EnvFromSource, EnvVar, KnativeService, TrafficTarget } from './types.js';
+import type { Container, EnvFromSource, EnvVar, KnativeService, KnativeTrigger, TrafficTarget } from './types.js';
+import { serviceOwnerRef, toTriggers } from './trigger.js';
+import { validateService, validateTrigger } from './validate.js';
 import { validateDeploySection } from './validate-deploy.js';
 import { normalizeQuantity, splitRef, windowSeconds } from './validate-rules.js';
 
 export type { Subscription } from './trigger.js';
-export { toTrigger, triggerName } from './trigger.js';
+export { toTrigger, toTriggers, triggerName, serviceOwnerRef } from './trigger.js';
 
 /** Our label and annotation prefix (the Function CRD group). */
 export const LABEL_PREFIX = 'fnkit.dev';
@@ -221,4 +223,22 @@ export function scaleAnnotations(scale: NonNullable<FunctionSpec['deploy']['scal
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+export interface RenderOptions extends ServiceOptions {
+  /** uid of the applied Knative Service: when given, Triggers are owner-referenced to it. */
+  serviceUid?: string;
+}
+
+/**
+ * Everything `fn deploy` applies for a function, checked: fn.yaml rules first (field-named),
+ * then each object against the CRD schema and the webhook rules. Throws on the first failing stage.
+ */
+export function renderFunction(spec: FunctionSpec, image: string, opts: RenderOptions = {}): { service: KnativeService; triggers: KnativeTrigger[] } {
+  const service = toKnativeService(spec, image, opts);
+  validateService(service);
+  const owner = opts.serviceUid ? serviceOwnerRef(spec.name, opts.serviceUid) : undefined;
+  const triggers = toTriggers(spec, { namespace: opts.namespace, managedBy: opts.managedBy, ...(owner ? { owner } : {}) });
+  for (const t of triggers) validateTrigger(t);
+  return { service, triggers };
 }

@@ -44,7 +44,10 @@ export function kubeAjv(): Ajv {
 }
 
 export function compileCrdSchema(openApi: Record<string, unknown>, strict = true): ValidateFunction {
-  return kubeAjv().compile(toAjvSchema(openApi, strict) as object);
+  // apiVersion, kind and metadata are always accepted at the root, listed in the CRD or not.
+  const root = toAjvSchema(openApi, strict) as Record<string, unknown>;
+  root.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...(root.properties as object) };
+  return kubeAjv().compile(root);
 }
 
 export function schemaProblems(validate: ValidateFunction, value: unknown): SchemaProblem[] {
