@@ -54,6 +54,8 @@ export interface InvocationContext {
   deadline: number;
   /** W3C trace id from `traceparent`, when present. */
   traceId?: string;
+  /** K_SERVICE, K_REVISION, K_CONFIGURATION of the running function (Knative runtime contract). */
+  knative?: { service?: string; revision?: string; configuration?: string };
 }
 
 /** An explicit HTTP response; the invoker writes it as is. */

@@ -1,0 +1,42 @@
+// Reads a request body into one Buffer under the size limit. The limit is checked against
+// Content-Length first, so an oversized upload is refused before a byte is buffered.
+import type { Readable } from 'node:stream';
+import { HttpFailure } from './errors.js';
+
+export function formatBytes(n: number): string {
+  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+export function tooLarge(limit: number): HttpFailure {
+  return new HttpFailure(413, 'FN_ERR_BODY_TOO_LARGE', `request body is larger than the limit of ${formatBytes(limit)} (${limit} bytes)`, {
+    hint: 'send a smaller body, or raise the limit with invoker.bodyLimit in fn.yaml or FN_BODY_LIMIT (e.g. "10mb")',
+  });
+}
+
+export function readBody(stream: Readable, limit: number, declared: string | undefined): Promise<Buffer> {
+  if (declared !== undefined && Number(declared) > limit) return Promise.reject(tooLarge(limit));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer): void => {
+      size += c.length;
+      if (size > limit) {
+        cleanup();
+        // Keep reading and discarding so the 413 reaches a client that is still uploading.
+        stream.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(c);
+    };
+    const onEnd = (): void => { cleanup(); resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)); };
+    const onError = (e: Error): void => { cleanup(); reject(new HttpFailure(400, 'FN_ERR_BODY_READ', `could not read the request body: ${e.message}`, { cause: e })); };
+    const onAborted = (): void => { cleanup(); reject(new HttpFailure(400, 'FN_ERR_BODY_READ', 'the client closed the connection before the body was complete')); };
+    function cleanup(): void {
+      stream.off('data', onData); stream.off('end', onEnd); stream.off('error', onError); stream.off('aborted', onAborted);
+    }
+    stream.on('data', onData); stream.on('end', onEnd); stream.on('error', onError); stream.on('aborted', onAborted);
+  });
+}

@@ -1,0 +1,344 @@
+// Builds the fastify instance around one Runtime. It never listens by itself: invoker/main.ts
+// (containers, `fn run`) and src/testing (fastify inject) drive it. The request path is decided
+// here once, at construction (style.md habit 6): a catch-all route for every method and path,
+// the reserved routes under the prefix, the runtime's own routes, one raw-body parser.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import type { Runtime, RuntimeRequest, RuntimeResult } from '../runtimes/types.js';
+import type { InvokerSettings } from './config.js';
+import { readBody } from './body.js';
+import { Invocation, shutdownReason, timeoutReason, traceIdOf, type KnativeIdentity } from './context.js';
+import { errorAnswer, HttpFailure } from './errors.js';
+import { encodeBody, encodeValue, toReadable, type WireBody } from './encode.js';
+import { RequestMetrics } from './metrics.js';
+import { looksLikeCloudEvent } from './cloudevents/detect.js';
+
+type CeModule = typeof import('./cloudevents/index.js');
+
+export interface CreateInvokerOptions {
+  runtime: Runtime;
+  settings: InvokerSettings;
+  /** A pino-compatible logger; default: fastify's pino on stdout at settings.logLevel. */
+  logger?: FastifyBaseLogger;
+}
+
+export interface Invoker {
+  readonly app: FastifyInstance;
+  readonly settings: InvokerSettings;
+  readonly metrics: RequestMetrics;
+  readonly ready: boolean;
+  readonly draining: boolean;
+  /** runtime.init(), then readiness turns true. */
+  start(): Promise<void>;
+  /** Listens and resolves with the address (http://host:port). */
+  listen(port: number, host: string): Promise<string>;
+  /** Readiness 503, stop accepting, let in-flight requests finish up to graceMs, runtime.shutdown(). */
+  drain(graceMs: number): Promise<void>;
+  /** Fails the request whose async context threw (process-level handlers call this). */
+  failFromAsync(err: unknown): boolean;
+}
+
+/** One request on its way through the invoker. */
+class Pending {
+  done = false;
+  timer: NodeJS.Timeout | undefined;
+  streaming = false;
+  constructor(
+    readonly request: FastifyRequest,
+    readonly reply: FastifyReply,
+    readonly inv: Invocation,
+    readonly start: number,
+    readonly rreq: RuntimeRequest,
+  ) {}
+}
+
+const JSON_CT = 'application/json; charset=utf-8';
+
+export function createInvoker(opts: CreateInvokerOptions): Invoker {
+  const { runtime, settings } = opts;
+  const knative: KnativeIdentity = { service: settings.service, revision: settings.revision, configuration: settings.configuration };
+  const base: Record<string, string> = {};
+  if (settings.service) base.service = settings.service;
+  if (settings.revision) base.revision = settings.revision;
+  if (settings.configuration) base.configuration = settings.configuration;
+
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: { level: settings.logLevel, base, messageKey: 'msg' } }),
+    disableRequestLogging: true,
+    requestIdHeader: 'x-request-id',
+    requestIdLogLabel: 'requestId',
+    genReqId: () => randomUUID(),
+    bodyLimit: settings.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    // Adds the W3C trace id to the request logger when a traceparent came (issue 2, logs).
+    childLoggerFactory(logger, bindings, childOpts, rawReq) {
+      const tid = traceIdOf((rawReq as IncomingMessage).headers.traceparent);
+      if (tid) (bindings as Record<string, unknown>).traceId = tid;
+      return logger.child(bindings, childOpts);
+    },
+  }) as unknown as FastifyInstance;
+
+  const metrics = new RequestMetrics(knative);
+  const als = new AsyncLocalStorage<Pending>();
+  const inflight = new Set<Pending>();
+  const perRequestDebug = settings.logLevel === 'debug' || settings.logLevel === 'trace';
+  let ready = false;
+  let draining = false;
+  let ce: CeModule | undefined;
+  const loadCe = async (): Promise<CeModule> => (ce ??= await import('./cloudevents/index.js'));
+
+  // ---- reserved routes: <prefix>/health/*, <prefix>/metrics (GET/HEAD only; other methods reach the handler)
+  const prefix = settings.reservedPrefix;
+  app.route({ method: ['GET', 'HEAD'], url: `${prefix}/health/liveness`, handler: (_q, r) => { r.header('content-type', JSON_CT).send('{"status":"ok"}'); } });
+  app.route({
+    method: ['GET', 'HEAD'], url: `${prefix}/health/readiness`,
+    handler: (_q, r) => {
+      if (ready && !draining) r.header('content-type', JSON_CT).send('{"status":"ready"}');
+      else r.code(503).header('content-type', JSON_CT).send(JSON.stringify({ status: draining ? 'draining' : 'starting' }));
+    },
+  });
+  app.route({
+    method: ['GET', 'HEAD'], url: `${prefix}/metrics`,
+    handler: async (_q, r) => { const text = await metrics.text(); r.header('content-type', metrics.contentType).send(text); },
+  });
+
+  // ---- body: one parser for every content type; decoding by type is the runtime's job
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (request, payload, done) => {
+    const raw = request.raw;
+    if (runtime.wantsStream && !looksLikeCloudEvent(raw.headers) && runtime.wantsStream({ method: raw.method!, path: pathOf(raw.url!), headers: raw.headers })) {
+      done(null, payload);
+      return;
+    }
+    readBody(payload, settings.bodyLimit, raw.headers['content-length']).then((b) => done(null, b), (e: Error) => done(e, undefined));
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const ans = errorAnswer(toFailure(err), String(request.id), settings.dev);
+    if (ans.severe) request.log.error({ err }, 'request failed');
+    else request.log.info({ status: ans.status, msg2: (err as Error).message }, 'request refused');
+    reply.code(ans.status).headers(ans.headers).send(ans.body);
+  });
+
+  // ---- runtime routes (e.g. the Lambda Invoke API), registered before the catch-all
+  for (const route of runtime.routes ?? []) {
+    app.route({
+      method: route.method as never, url: route.url,
+      handler: (request, reply) => {
+        const p = begin(request, reply);
+        const params = request.params as Record<string, string>;
+        run(p, () => route.handler({ ...p.rreq, params }, p.inv));
+      },
+    });
+  }
+
+  app.route({ method: app.supportedMethods as never, url: '*', exposeHeadRoute: false, handler: serve });
+
+  function begin(request: FastifyRequest, reply: FastifyReply): Pending {
+    const raw = request.raw;
+    const headers = raw.headers;
+    // Knative's own headers are for the queue-proxy, not for the handler (knative-contract).
+    if (headers['k-proxy-request'] !== undefined) delete headers['k-proxy-request'];
+    if (headers['k-network-probe'] !== undefined) delete headers['k-network-probe'];
+    const url = raw.url!;
+    const q = url.indexOf('?');
+    const body = request.body as Buffer | Readable | undefined;
+    const rreq: RuntimeRequest = {
+      method: raw.method!,
+      path: q < 0 ? url : url.slice(0, q),
+      url,
+      rawQuery: q < 0 ? '' : url.slice(q + 1),
+      headers,
+      rawHeaders: raw.rawHeaders,
+      body: Buffer.isBuffer(body) ? body : undefined,
+      remoteAddress: raw.socket.remoteAddress ?? '',
+      protocol: headers['x-forwarded-proto'] === 'https' ? 'https' : 'http',
+      host: headers.host ?? '',
+    };
+    if (body instanceof Readable) rreq.stream = body;
+    const id = String(request.id);
+    const inv = new Invocation(id, request.log, Date.now() + settings.timeoutMs, traceIdOf(headers.traceparent), knative, reply.raw);
+    const p = new Pending(request, reply, inv, performance.now(), rreq);
+    metrics.inFlight++;
+    inflight.add(p);
+    p.timer = setTimeout(onTimeout, settings.timeoutMs, p);
+    return p;
+  }
+
+  function serve(request: FastifyRequest, reply: FastifyReply): void {
+    const p = begin(request, reply);
+    const rreq = p.rreq;
+    const headers = rreq.headers;
+    // CloudEvents webhook abuse protection (http-webhook.md §4; specs/cloudevents.md §2.5).
+    if (rreq.method === 'OPTIONS' && headers['webhook-request-origin'] !== undefined) {
+      send(p, 200, { allow: 'POST, OPTIONS', 'webhook-allowed-origin': '*', 'webhook-allowed-rate': '*' }, undefined);
+      return;
+    }
+    if (looksLikeCloudEvent(headers)) {
+      loadCe().then((m) => {
+        const parsed = m.parseCloudEvent(headers, rreq.body, settings.ceLenientHeaders);
+        rreq.cloudEvent = parsed.event;
+        rreq.cloudEventMode = parsed.mode;
+        run(p, () => runtime.invoke(rreq, p.inv));
+      }).catch((e) => fail(p, e));
+      return;
+    }
+    run(p, () => runtime.invoke(rreq, p.inv));
+  }
+
+  function run(p: Pending, call: () => Promise<RuntimeResult>): void {
+    let pr: Promise<RuntimeResult>;
+    try {
+      pr = als.run(p, call);
+    } catch (e) {
+      fail(p, e);
+      return;
+    }
+    pr.then((r) => deliver(p, r), (e) => fail(p, e)).catch((e) => fail(p, e));
+  }
+
+  function deliver(p: Pending, result: RuntimeResult): void | Promise<void> {
+    if (p.done) return;
+    if (result.kind === 'response') {
+      const b = result.body;
+      let body: WireBody;
+      if (b === undefined || b === null || typeof b === 'string' || Buffer.isBuffer(b)) body = b ?? undefined;
+      else body = toReadable(b) ?? encodeBody(b).body;
+      send(p, result.status, result.headers as Record<string, string | string[]>, body);
+      return;
+    }
+    const v = result.value;
+    if (p.rreq.cloudEvent !== undefined) return replyEvent(p, v);
+    if (v !== null && typeof v === 'object' && typeof (v as { specversion?: unknown }).specversion === 'string' && typeof (v as { type?: unknown }).type === 'string') {
+      // A CloudEvent returned to a plain HTTP request still goes out as an event.
+      return loadCe().then((m) => {
+        if (!m.isEventLike(v)) { const e = encodeValue(v); send(p, e.status, e.headers, e.body); return; }
+        const w = settings.ceReplyMode === 'structured' ? m.toStructured(v) : m.toBinary(v);
+        send(p, w.status, w.headers, w.body);
+      });
+    }
+    const e = encodeValue(v);
+    send(p, e.status, e.headers, e.body);
+  }
+
+  /** Knative brokers: 202 and no body means "no reply"; anything else must be an event. */
+  async function replyEvent(p: Pending, v: unknown): Promise<void> {
+    if (v === undefined) { send(p, 202, {}, undefined); return; }
+    const m = await loadCe();
+    const mode = settings.ceReplyMode === 'request' ? p.rreq.cloudEventMode! : settings.ceReplyMode;
+    const asEvent = (x: unknown): Record<string, unknown> => (m.isEventLike(x) ? x : m.replyEventFor(x, settings.ceReplyType, settings.ceReplySource));
+    let w;
+    if (mode === 'batch') w = m.toBatch(Array.isArray(v) && v.every(m.isEventLike) ? v : [asEvent(v)]);
+    else if (mode === 'structured') w = m.toStructured(asEvent(v));
+    else w = m.toBinary(asEvent(v));
+    send(p, w.status, w.headers, w.body);
+  }
+
+  function send(p: Pending, status: number, headers: Record<string, string | string[] | undefined>, body: WireBody): void {
+    if (p.done) return;
+    finish(p);
+    const reply = p.reply;
+    reply.code(status);
+    for (const k in headers) { const v = headers[k]; if (v !== undefined) reply.header(k, v); }
+    if (body instanceof Readable) {
+      p.streaming = true;
+      body.on('error', (err) => p.request.log.error({ err }, 'response stream failed'));
+      reply.raw.once('close', () => record(p, status));
+      reply.send(body);
+      return;
+    }
+    reply.send(status === 204 || status === 304 ? undefined : body);
+    record(p, status);
+  }
+
+  function finish(p: Pending): void {
+    p.done = true;
+    clearTimeout(p.timer);
+    inflight.delete(p);
+    metrics.inFlight--;
+  }
+
+  function record(p: Pending, status: number): void {
+    const secs = (performance.now() - p.start) / 1000;
+    metrics.record(p.rreq.method, status, secs);
+    if (perRequestDebug) p.request.log.debug({ method: p.rreq.method, path: p.rreq.path, status, ms: Math.round(secs * 1e4) / 10 }, 'request completed');
+  }
+
+  function fail(p: Pending, err: unknown): void {
+    if (p.done) {
+      p.request.log.warn({ err }, 'error after the answer was sent');
+      return;
+    }
+    const f = toFailure(err);
+    const ans = errorAnswer(f, p.inv.requestId, settings.dev);
+    if (ans.severe) p.request.log.error({ err }, 'handler failed');
+    else p.request.log.info({ status: ans.status, reason: (f as Error)?.message }, 'request refused');
+    send(p, ans.status, ans.headers, ans.body);
+  }
+
+  function onTimeout(p: Pending): void {
+    if (p.done) return;
+    const reason = timeoutReason(settings.timeoutMs);
+    fail(p, new HttpFailure(504, 'FN_ERR_TIMEOUT', reason.message, { hint: 'make the handler faster, or raise timeout in fn.yaml or FN_TIMEOUT' }));
+    p.inv.abort(reason);
+  }
+
+  const invoker: Invoker = {
+    app,
+    settings,
+    metrics,
+    get ready() { return ready; },
+    get draining() { return draining; },
+    async start() {
+      await runtime.init();
+      ready = true;
+      metrics.coldStartSeconds = process.uptime();
+    },
+    async listen(port, host) {
+      return app.listen({ port, host });
+    },
+    async drain(graceMs) {
+      draining = true;
+      const closed = app.close();
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<'grace'>((res) => { timer = setTimeout(res, graceMs, 'grace'); });
+      const how = await Promise.race([closed.then(() => 'closed' as const), graceOver]);
+      clearTimeout(timer);
+      if (how === 'grace') {
+        app.log.warn({ inFlight: inflight.size, graceMs }, 'grace period over; aborting in-flight requests');
+        for (const p of inflight) p.inv.abort(shutdownReason());
+        // Give aborted handlers a moment to answer, then drop what is left.
+        await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
+        app.server.closeAllConnections?.();
+        await closed;
+      }
+      await runtime.shutdown();
+    },
+    failFromAsync(err) {
+      const p = als.getStore();
+      if (!p || p.done) return false;
+      fail(p, err);
+      return true;
+    },
+  };
+  return invoker;
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** fastify's own errors (bad content-length, parse failures) keep their status; the rest pass through. */
+function toFailure(err: unknown): unknown {
+  if (err instanceof HttpFailure) return err;
+  const e = err as { code?: unknown; statusCode?: unknown; message?: string } | null;
+  if (e && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number') {
+    return new HttpFailure(e.statusCode, e.code, e.message ?? 'bad request');
+  }
+  return err;
+}
