@@ -39,3 +39,16 @@ export function resourcePath(t: ResourceType, namespace?: string, name?: string,
 export function typeOfObject(obj: { apiVersion?: string; kind?: string }, known: ResourceType[]): ResourceType | undefined {
   return known.find((t) => apiVersionOf(t) === obj.apiVersion && t.kind === obj.kind);
 }
+
+/** fnkit's own custom resource (src/deploy/function-crd.ts). */
+export const FUNCTION: ResourceType = { group: 'fnkit.dev', version: 'v1alpha1', plural: 'functions', kind: 'Function', namespaced: true };
+
+/** What `fn install` applies, beyond the above. */
+export const INSTALL_TYPES: ResourceType[] = [
+  { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
+  { group: '', version: 'v1', plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
+  { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterroles', kind: 'ClusterRole', namespaced: false },
+  { group: 'rbac.authorization.k8s.io', version: 'v1', plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
+  { group: 'apps', version: 'v1', plural: 'deployments', kind: 'Deployment', namespaced: true },
+];
