@@ -75,9 +75,9 @@ export class BootstrapHost {
       onReady: () => settle.ok(),
       onReport: (r) => {
         if (r.kind === 'init-error') {
+          // §3.10: "the runtime should then exit". Init fails when it has (its last words reach
+          // the log), or after 500 ms, when it is killed.
           initError = r.error;
-          settle.fail(r.error);
-          // §3.10: "the runtime should then exit"; make sure it does.
           setTimeout(() => this.kill(proc), 500).unref();
           return;
         }
