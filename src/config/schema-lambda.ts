@@ -1,2 +1,47 @@
-// fn.yaml `lambda:` section. Owned by runtimes/lambda. Placeholder until that work lands.
-export const lambdaSchema = { type: 'object', additionalProperties: true } as const;
+// fn.yaml `lambda:` section. Owned by runtimes/lambda (issue 3). Only read when `runtime: lambda`.
+// Keys follow AWS's own names where AWS has one (memorySize, binaryMediaTypes, stage); the
+// defaults are AWS's (nodejs22.x generation, HTTP API payload 2.0) except memorySize, which is
+// serverless-framework's 1024 rather than AWS's 128 (a V8 heap of 128 MB is too small for most
+// ported code). See docs/lambda.md for what each key does.
+export const LAMBDA_AWS_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'provided.al2023', 'provided.al2'] as const;
+export const LAMBDA_FRONT_DOORS = ['http-api', 'rest-api', 'alb', 'function-url', 'raw'] as const;
+export const LAMBDA_ROUTE_METHODS = ['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
+
+export const lambdaSchema = {
+  type: 'object',
+  additionalProperties: false,
+  default: {},
+  properties: {
+    /** Which AWS runtime generation to mimic (nodejs24.x = promise-only handlers). */
+    awsRuntime: { enum: [...LAMBDA_AWS_RUNTIMES], default: 'nodejs22.x' },
+    /** How an HTTP request becomes the Lambda event. */
+    frontDoor: { enum: [...LAMBDA_FRONT_DOORS], default: 'http-api' },
+    /** Route templates "METHOD /path/{param}/{proxy+}" (API Gateway syntax). */
+    routes: {
+      type: 'array',
+      uniqueItems: true,
+      default: [],
+      items: { type: 'string', pattern: `^(${LAMBDA_ROUTE_METHODS.join('|')}) /\\S*$` },
+    },
+    /** API Gateway stage: the URL prefix /<stage> and requestContext.stage. */
+    stage: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,128}$' },
+    /** REST API binary media types ("image/png", "image/*", "*\/*"). */
+    binaryMediaTypes: {
+      type: 'array',
+      default: [],
+      items: { type: 'string', pattern: '^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+$' },
+    },
+    /** ALB target group attribute lambda.multi_value_headers.enabled. */
+    multiValueHeaders: { type: 'boolean', default: false },
+    /** MB: AWS_LAMBDA_FUNCTION_MEMORY_SIZE, context.memoryLimitInMB and each worker's V8 heap cap. */
+    memorySize: { type: 'integer', minimum: 128, maximum: 10240, default: 1024 },
+    /** Isolated workers, each running one invocation at a time; Knative containerConcurrency. */
+    concurrency: { type: 'integer', minimum: 1, maximum: 256, default: 1 },
+    /** AWS_REGION / AWS_DEFAULT_REGION when the environment sets none. */
+    region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' },
+    /** Log line format of console.* (AWS_LAMBDA_LOG_FORMAT). */
+    logFormat: { enum: ['Text', 'JSON'], default: 'Text' },
+    /** Minimum level in JSON format (AWS_LAMBDA_LOG_LEVEL). */
+    logLevel: { enum: ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] },
+  },
+} as const;

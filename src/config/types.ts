@@ -40,8 +40,30 @@ export interface InvokerSection {
   };
 }
 
-/** Owned by the Lambda runtime (runtimes/lambda); see schema-lambda.ts. */
-export type LambdaSection = Record<string, unknown>;
+/** Owned by the Lambda runtime (runtimes/lambda); see schema-lambda.ts and docs/lambda.md. */
+export interface LambdaSection {
+  /** AWS runtime generation to mimic; nodejs24.x is promise-only, provided.* runs ./bootstrap. */
+  awsRuntime: 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x' | 'provided.al2023' | 'provided.al2';
+  /** How an HTTP request becomes the Lambda event (default http-api = API Gateway HTTP API 2.0). */
+  frontDoor: 'http-api' | 'rest-api' | 'alb' | 'function-url' | 'raw';
+  /** Route templates, "GET /pets/{petId}", "ANY /{proxy+}"; empty = every path ($default). */
+  routes: string[];
+  /** API Gateway stage name: URL prefix and requestContext.stage. */
+  stage?: string;
+  /** REST API binaryMediaTypes. */
+  binaryMediaTypes: string[];
+  /** ALB multi-value headers on/off. */
+  multiValueHeaders: boolean;
+  /** MB. */
+  memorySize: number;
+  /** Worker pool size = invocations in flight; the deployer sets containerConcurrency to it. */
+  concurrency: number;
+  region?: string;
+  logFormat: 'Text' | 'JSON';
+  logLevel?: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
+  /** Keys other areas add (custom runtime). */
+  [key: string]: unknown;
+}
 
 /** Owned by the image builder (src/build); see schema-build.ts and docs/build.md. */
 export interface BuildSection {

@@ -1,0 +1,51 @@
+// The context object a handler receives (specs/lambda.md §3.3; RIC InvokeContext.js).
+// getRemainingTimeInMillis counts down to the invocation's deadline on the wall clock, like
+// Lambda-Runtime-Deadline-Ms - Date.now(); no clamp, as in the RIC.
+import type { InvokeMessage, WorkerConfig } from './protocol.js';
+
+export interface Completion {
+  /** 3.x callback(err, result): honours callbackWaitsForEmptyEventLoop. */
+  callback(err: unknown, result?: unknown): void;
+  /** context.done / succeed / fail: complete at once. */
+  done(err: unknown, result?: unknown): void;
+  waitsForEmptyEventLoop: boolean;
+}
+
+function parseJsonHeader(text: string | undefined, what: string): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`Cannot parse ${what} as json: ${(e as Error).message}`);
+  }
+}
+
+export function buildContext(cfg: WorkerConfig, msg: InvokeMessage, completion: Completion | undefined): Record<string, unknown> {
+  const ctx: Record<string, unknown> = {
+    functionName: cfg.functionName,
+    functionVersion: cfg.functionVersion,
+    invokedFunctionArn: msg.invokedFunctionArn ?? cfg.invokedFunctionArn,
+    memoryLimitInMB: String(cfg.memorySize),
+    awsRequestId: msg.requestId,
+    logGroupName: cfg.logGroupName,
+    logStreamName: cfg.logStreamName,
+    identity: parseJsonHeader(msg.identity, 'CognitoIdentity'),
+    clientContext: parseJsonHeader(msg.clientContext, 'ClientContext'),
+    getRemainingTimeInMillis: () => msg.deadline - Date.now(),
+  };
+  if (completion) {
+    // nodejs <= 22 only; the 24 generation removed them (RIC 4.x).
+    Object.defineProperty(ctx, 'callbackWaitsForEmptyEventLoop', {
+      get: () => completion.waitsForEmptyEventLoop,
+      set: (v: unknown) => {
+        completion.waitsForEmptyEventLoop = v as boolean;
+      },
+      enumerable: true,
+    });
+    ctx.done = (err: unknown, result?: unknown) => completion.done(err, result);
+    ctx.succeed = (result?: unknown) => completion.done(null, result);
+    // context.fail() with no argument reports errorType "string", errorMessage "handled".
+    ctx.fail = (err?: unknown) => completion.done(err ?? 'handled');
+  }
+  return ctx;
+}
