@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { runCli } from './run.js';
 // command registrations (one import and one line in `commands` each)
 // @commands-imports
+import { register as buildCmd } from './commands/build.js';
 import { register as createCmd } from './commands/create.js';
 import { register as runCmd } from './commands/run.js';
 import { register as invokeCmd } from './commands/invoke.js';
@@ -12,6 +13,7 @@ import { register as testCmd } from './commands/test.js';
 
 const commands: Array<(program: Command) => void> = [
   // @commands-list
+  buildCmd,
   createCmd, runCmd, invokeCmd, testCmd,
 ];
 
