@@ -43,6 +43,15 @@ export function unreachable(host: string, url: string, cause: unknown): FnkitErr
   });
 }
 
+export function untrustedCertificate(host: string, url: string, cause: unknown): FnkitError {
+  const code = (cause as { code?: string })?.code;
+  return new FnkitError('FN_ERR_REGISTRY_UNREACHABLE', `The registry ${host} at ${url} presented a TLS certificate this machine does not trust (${code ?? (cause as Error)?.message}).`, {
+    hint: `Add the registry's CA certificate (NODE_EXTRA_CA_CERTS=/path/ca.pem), or, for a registry you control, use the insecure option to skip verification for it.`,
+    data: { registry: host, url, cause: code },
+    cause,
+  });
+}
+
 export function authFailed(host: string, what: string, status: number, source: string, body?: Buffer | string): FnkitError {
   const detail = describeErrorBody(body);
   return new FnkitError('FN_ERR_REGISTRY_AUTH', `The registry ${host} refused ${what} (HTTP ${status})${detail ? `: ${detail}` : ''}.`, {

@@ -5,7 +5,7 @@
 import { Authorizer } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import type { CredentialStore } from './credentials.js';
-import { unreachable } from './errors.js';
+import { unreachable, untrustedCertificate } from './errors.js';
 import { createAgents, header, send, type HttpAgents, type HttpRequest, type HttpResponse, type RequestBody } from './http.js';
 import { DOCKER_HUB } from './reference.js';
 
@@ -44,6 +44,11 @@ export function isLoopback(host: string): boolean {
 /** Docker Hub's API is not served at docker.io itself. */
 export function endpointHost(registry: string): string {
   return registry === DOCKER_HUB ? 'registry-1.docker.io' : registry;
+}
+
+export function isCertificateError(e: unknown): boolean {
+  const code = (e as { code?: string })?.code ?? '';
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code);
 }
 
 export function isTransientError(e: unknown): boolean {
@@ -95,6 +100,9 @@ export class Transport {
         return `${scheme}://${host}`;
       } catch (e) {
         if ((e as Error).name === 'AbortError') throw e;
+        // The port speaks TLS but its certificate is not trusted: falling back to plain HTTP
+        // would only earn a 400 from the TLS port, so say what is wrong instead.
+        if (scheme === 'https' && isCertificateError(e)) throw untrustedCertificate(registry, lastUrl, e);
         lastError = e;
       }
     }

@@ -3,6 +3,8 @@
 // auth. Each test file starts its own, so parallel suites never share state.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ export interface TokenAuthConfig {
 export interface StartRegistryOptions {
   auth?: { user: string; password: string };
   tokenAuth?: TokenAuthConfig;
+  /** Serve HTTPS with this PEM certificate and key instead of plain HTTP. */
+  tls?: { certificate: string; key: string };
 }
 
 export interface TestRegistry {
@@ -56,11 +60,13 @@ async function waitReady(url: string, child: ChildProcess, output: () => string,
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) before answering:\n${output()}`);
     }
-    try {
-      const res = await fetch(`${url}/v2/`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      if (res.status === 200 || res.status === 401) return;
-    } catch { /* not listening yet */ }
+    const status = await new Promise<number>((resolve) => {
+      const mod = url.startsWith('https:') ? https : http;
+      const req = mod.get(`${url}/v2/`, { rejectUnauthorized: false, timeout: 1000 }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => resolve(0));
+    });
+    if (status === 200 || status === 401) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`docker-registry did not answer ${url}/v2/ within ${timeoutMs} ms:\n${output()}`);
@@ -96,6 +102,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
     const t = opts.tokenAuth;
     config.auth = { token: { realm: t.realm, service: t.service, issuer: t.issuer, rootcertbundle: t.rootCertBundle } };
   }
+  if (opts.tls) (config.http as Record<string, unknown>).tls = { certificate: opts.tls.certificate, key: opts.tls.key };
   // A port found free can be taken by a parallel suite before the registry binds it: retry.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -111,7 +118,7 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
     // A test that crashes must not leave the registry behind.
     const onExit = () => { child.kill('SIGKILL'); };
     process.once('exit', onExit);
-    const url = `http://${host}`;
+    const url = `${opts.tls ? 'https' : 'http'}://${host}`;
     try {
       await waitReady(url, child, () => out, 15_000);
     } catch (e) {
