@@ -8,7 +8,7 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' |
 export type CeReplyMode = 'request' | 'binary' | 'structured';
 
 export interface InvokerSettings {
-  /** $PORT, Knative runtime contract: the port the container listens on (default 8080). */
+  /** $PORT, Knative runtime contract: the port the container listens on (default 8080; 0 = any free port). */
   port: number;
   /** FN_HOST: 0.0.0.0 in containers, 127.0.0.1 under `fn run`. */
   host: string;
@@ -83,7 +83,8 @@ export function readSettings(env: Record<string, string | undefined>, defaults: 
   let v: string | undefined;
   if ((v = get('PORT')) !== undefined && v !== '') {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < 1 || n > 65535) throw bad('PORT', v, 'a port number between 1 and 65535');
+    // 0 asks the OS for a free port (tests, `fn run` without --port); the bound port is logged.
+    if (!/^\d+$/.test(v) || n > 65535) throw bad('PORT', v, 'a port number between 0 and 65535');
     s.port = n;
   }
   if ((v = get('FN_HOST'))) s.host = v;

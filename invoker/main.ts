@@ -53,8 +53,9 @@ export async function main(options: MainOptions): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 
+  let address: string;
   try {
-    await invoker.listen(settings.port, settings.host);
+    address = await invoker.listen(settings.port, settings.host);
   } catch (e) {
     fatal(`cannot listen on ${settings.host}:${settings.port}: ${(e as Error).message}`, { variable: 'PORT' });
   }
@@ -64,5 +65,5 @@ export async function main(options: MainOptions): Promise<void> {
     log.error({ err: e }, 'the handler\'s init() failed');
     process.exit(1);
   }
-  log.info({ coldStartSeconds: invoker.metrics.coldStartSeconds }, 'ready');
+  log.info({ address, coldStartSeconds: invoker.metrics.coldStartSeconds }, 'ready');
 }

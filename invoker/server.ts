@@ -2,7 +2,7 @@
 // (containers, `fn run`) and src/testing (fastify inject) drive it. The request path is decided
 // here once, at construction (style.md habit 6): a catch-all route for every method and path,
 // the reserved routes under the prefix, the runtime's own routes, one raw-body parser.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -67,9 +67,10 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
 
   const app = Fastify({
     ...(opts.logger ? { loggerInstance: opts.logger } : { logger: { level: settings.logLevel, base, messageKey: 'msg' } }),
-    disableRequestLogging: true,
+    // No per-request log lines by default: at thousands of requests a second they would cost more
+    // than the request. LOG_LEVEL=debug logs each completed request (see record()).
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     genReqId: () => randomUUID(),
     bodyLimit: settings.bodyLimit,
     return503OnClosing: true,
