@@ -8,6 +8,7 @@ import { deploySchema } from '../config/schema-deploy.js';
 import { FnkitError } from '../errors.js';
 import { assertDigestPinned, functionLabels } from './manifest.js';
 import type { FunctionResource } from './types.js';
+import { validateDeploySection } from './validate-deploy.js';
 
 export const FUNCTION_GROUP = 'fnkit.dev';
 export const FUNCTION_VERSION = 'v1alpha1';
@@ -68,6 +69,7 @@ export function specFromFunctionResource(fr: FunctionResource): { spec: Function
     dir: '',
     file: '',
   };
+  validateDeploySection({ ...spec, file: label });
   return { spec, image };
 }
 
