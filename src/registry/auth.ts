@@ -26,6 +26,7 @@ export class Authorizer {
   private readonly challenges = new Map<string, Challenge>();
   private readonly tokens = new Map<string, CachedToken>();
   private readonly pending = new Map<string, Promise<CachedToken>>();
+  private readonly anonymous = new Set<string>();
 
   constructor(private readonly store: CredentialStore, private readonly send: Sender, private readonly now: () => number = Date.now) {}
 
@@ -36,6 +37,11 @@ export class Authorizer {
 
   hasChallenge(host: string): boolean {
     return this.challenges.has(host);
+  }
+
+  /** True when the last request to this host went without credentials because none are stored. */
+  wasAnonymous(host: string): boolean {
+    return this.anonymous.has(host);
   }
 
   credentialSource(host: string): string {
@@ -56,6 +62,7 @@ export class Authorizer {
     const challenge = this.challenges.get(host);
     if (!challenge) return undefined;
     const cred = await this.store.get(host);
+    if (cred) this.anonymous.delete(host); else this.anonymous.add(host);
     if (challenge.scheme === 'basic') {
       return cred?.username !== undefined && cred.password !== undefined ? basicHeader(cred.username, cred.password) : undefined;
     }

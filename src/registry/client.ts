@@ -236,7 +236,8 @@ export class RegistryClient {
   private failure(res: HttpResponse, ref: ImageReference, request: string, what: string) {
     if (res.status === 401 || res.status === 403) {
       const action = request.startsWith('GET') || request.startsWith('HEAD') ? 'pull' : 'push';
-      return authFailed(ref.registry, `to ${action} ${ref.registry}/${ref.repository}`, res.status, this.transport.authorizer.credentialSource(ref.registry), res.body);
+      const who = this.transport.authorizer.wasAnonymous(ref.registry) ? 'anonymous access' : 'the stored credentials';
+      return authFailed(ref.registry, `${who} to ${action} ${ref.registry}/${ref.repository}`, res.status, this.transport.authorizer.credentialSource(ref.registry), res.body);
     }
     if (res.status === 404) return notFound(formatReference(ref), what, res.body);
     return protocolError(ref.registry, request, res.status, res.body);

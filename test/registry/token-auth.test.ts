@@ -102,7 +102,7 @@ test('anonymous: the token server grants nothing and the registry refuses, as an
     const ref = parseReference(`${registry.host}/team/app:v1`);
     await assert.rejects(client.hasBlob(ref, sha256Digest(Buffer.from('x'))), (e: any) => {
       assert.equal(e.code, 'FN_ERR_REGISTRY_AUTH');
-      assert.match(e.message, /refused to pull/);
+      assert.match(e.message, /refused anonymous access to pull/);
       return true;
     });
   } finally {
