@@ -42,6 +42,23 @@ export async function build(spec: FunctionSpec, opts: BuildOptions = {}): Promis
   await checkHandler(spec);
   const insecure = opts.insecure ?? spec.build.insecure ?? false;
   const client = new RegistryClient({ insecure, cacheDir: blobCache, signal: opts.signal });
+  try {
+    return await buildWith(client, spec, opts, { started, progress, epoch, cacheRoot, target });
+  } finally {
+    client.close();
+  }
+}
+
+interface BuildContext {
+  started: number;
+  progress: NonNullable<BuildOptions['onProgress']>;
+  epoch: number;
+  cacheRoot: string;
+  target: ImageReference | undefined;
+}
+
+async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: BuildOptions, ctx: BuildContext): Promise<BuildResult> {
+  const { started, progress, epoch, cacheRoot, target } = ctx;
 
   const baseText = spec.build.base ?? DEFAULT_BASE;
   progress('resolve base', { base: baseText });
