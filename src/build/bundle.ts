@@ -132,7 +132,7 @@ export function fnkitAliasPlugin(spec: FunctionSpec, paths: FnkitPaths): Plugin 
   };
 }
 
-function bundleError(spec: FunctionSpec, err: unknown, format?: (m: Message[], o: { kind: 'error'; color: boolean }) => string[]): FnkitError {
+export function bundleError(spec: FunctionSpec, err: unknown, format?: (m: Message[], o: { kind: 'error'; color: boolean }) => string[]): FnkitError {
   const errors = (err as { errors?: Message[] }).errors;
   const text = errors && format ? format(errors, { kind: 'error', color: false }).join('\n').trim() : (err as Error).message;
   return new FnkitError('FN_ERR_BUNDLE', `cannot bundle function "${spec.name}" in ${spec.dir}:\n${text}`, {

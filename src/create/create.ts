@@ -1,6 +1,7 @@
 // `fn create`: a ready function folder copied from src/create/templates/<runtime>-<template>-<lang>/.
 // Template files are copied as they are except that `{{name}}` becomes the function name and
-// `_gitignore` becomes `.gitignore` (npm drops real .gitignore files from published packages).
+// `_gitignore` becomes `.gitignore` (npm drops real .gitignore files from published packages), and
+// a `.tmpl` suffix is dropped (it keeps template sources out of fnkit's own typecheck and test run).
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve } from 'node:path';
 import { FnkitError } from '../errors.js';
@@ -84,14 +85,20 @@ async function ensureEmptyDir(dir: string): Promise<void> {
   }
 }
 
-const TEXT = /\.(ts|js|mjs|cjs|json|ya?ml|md|txt)$|^_gitignore$/;
+const TEXT = /\.(ts|js|mjs|cjs|json|ya?ml|md|txt)(\.tmpl)?$|^_gitignore$/;
+
+/** `_gitignore` → `.gitignore`, `index.ts.tmpl` → `index.ts`. */
+export function targetName(name: string): string {
+  if (name === '_gitignore') return '.gitignore';
+  return name.endsWith('.tmpl') ? name.slice(0, -'.tmpl'.length) : name;
+}
 
 async function copyTemplate(src: string, dest: string, name: string, root = dest): Promise<string[]> {
   await mkdir(dest, { recursive: true });
   const written: string[] = [];
   for (const entry of await readdir(src, { withFileTypes: true })) {
     const from = join(src, entry.name);
-    const to = join(dest, entry.name === '_gitignore' ? '.gitignore' : entry.name);
+    const to = join(dest, targetName(entry.name));
     if (entry.isDirectory()) {
       written.push(...(await copyTemplate(from, to, name, root)));
       continue;

@@ -6,7 +6,7 @@ import { FnkitError } from '../errors.js';
 import { loadFunction } from '../config/fn-yaml.js';
 import type { FunctionSpec } from '../config/types.js';
 import { readRunState, removeRunState, writeRunState } from '../invoke/run-state.js';
-import { freePort, portIsFree, startChild } from './watch-child.js';
+import { freePort, portIsFree, spawnInvoker, type InvokerChild } from './watch-child.js';
 
 export const DEFAULT_PORT = 8080;
 export const RUN_HOST = '127.0.0.1';
@@ -45,19 +45,16 @@ export async function runFunction(opts: RunOptions): Promise<void> {
     const { watchLoop } = await import('./watch.js');
     return watchLoop(spec, { ...opts, port, url });
   }
-  const { bundleFunction } = await import('../build/bundle.js');
+  const { createDevBundles } = await import('../build/bundle-dev.js');
   opts.log(`bundling ${spec.name} (${spec.runtime})...`);
-  const result = await bundleFunction(spec, { outdir: runOutdir(spec), mode: 'dev', signal: opts.signal });
-  for (const w of result.warnings) opts.log(w);
-  const child = await startChild({
-    entry: result.entry,
-    port,
-    env: childEnv(spec, opts),
-    cwd: spec.dir,
-    reservedPrefix: spec.invoker.reservedPrefix,
-    output: opts.output,
-  });
+  const bundles = await createDevBundles(spec, { outdir: runOutdir(spec) });
+  let child: InvokerChild | undefined;
   try {
+    const host = await bundles.host();
+    const user = await bundles.user();
+    for (const w of [...host.warnings, ...(user?.warnings ?? [])]) opts.log(w);
+    child = spawnInvoker({ entry: host.entry, env: childEnv(spec, opts), cwd: spec.dir, reservedPrefix: spec.invoker.reservedPrefix, output: opts.output });
+    await child.activate({ port, module: user?.entry });
     await writeRunState(spec.dir, { url, pid: process.pid, childPid: child.process.pid, port, name: spec.name, watch: false, startedAt: new Date().toISOString() });
     opts.onReady?.({ url, port, name: spec.name });
     const stopped = new Promise<'signal'>((r) => {
@@ -73,7 +70,8 @@ export async function runFunction(opts: RunOptions): Promise<void> {
     }
     opts.log('stopping...');
   } finally {
-    await child.stop();
+    await child?.stop();
+    await bundles.dispose();
     await removeRunState(spec.dir);
   }
 }

@@ -5,10 +5,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { FnkitError } from '../errors.js';
+import type { ActivateMessage } from '../build/bundle-dev.js';
 
 export interface ChildOptions {
+  /** host.mjs of the dev bundle: loads the invoker, then waits for the activate message. */
   entry: string;
-  port: number;
   env: Record<string, string>;
   cwd: string;
   reservedPrefix: string;
@@ -21,18 +22,23 @@ export interface ChildOptions {
 
 export interface InvokerChild {
   process: ChildProcess;
-  port: number;
   /** Resolves with the exit code (or signal name) once the child is gone. */
   exited: Promise<number | string>;
+  /** Tells the process which port to serve and which user bundle to load; resolves once ready. */
+  activate(msg: ActivateMessage): Promise<void>;
   /** SIGTERM (the invoker drains), SIGKILL after graceMs. */
   stop(graceMs?: number): Promise<number | string>;
 }
 
-export async function startChild(opts: ChildOptions): Promise<InvokerChild> {
+/**
+ * Spawns an invoker process that loads the invoker right away and serves once activated, so
+ * `fn run --watch` can keep one warm and pay only for the user's code after a save.
+ */
+export function spawnInvoker(opts: ChildOptions): InvokerChild {
   const child = spawn(opts.nodePath ?? process.execPath, ['--enable-source-maps', opts.entry], {
     cwd: opts.cwd,
-    env: { ...opts.env, PORT: String(opts.port) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout!.pipe(opts.output, { end: false });
   child.stderr!.pipe(opts.output, { end: false });
@@ -40,10 +46,30 @@ export async function startChild(opts: ChildOptions): Promise<InvokerChild> {
     child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown'));
     child.once('error', () => resolveExit('spawn-error'));
   });
+  // a spare must not keep fn run alive on its own
+  child.unref();
+  (child.channel as { unref?: () => void } | undefined)?.unref?.();
   const handle: InvokerChild = {
     process: child,
-    port: opts.port,
     exited,
+    async activate(msg) {
+      child.send(msg, (err) => {
+        if (err) child.kill('SIGKILL');
+      });
+      const ready = await Promise.race([
+        waitReady(msg.port, opts.reservedPrefix, opts.readyTimeoutMs ?? 15000, exited),
+        exited.then((code) => ({ exitCode: code })),
+      ]);
+      if (ready !== true) {
+        await handle.stop(500);
+        const why = typeof ready === 'object' ? `it exited with ${ready.exitCode} before becoming ready` : 'it did not become ready in time';
+        throw new FnkitError('FN_ERR_RUN_START', `the function's invoker did not start: ${why}`, {
+          hint: 'read the log lines above: usually an error thrown while loading the handler or in its init()',
+          data: { port: msg.port },
+        });
+      }
+      child.ref();
+    },
     async stop(graceMs = 5000) {
       if (child.exitCode !== null || child.signalCode !== null) return exited;
       child.kill('SIGTERM');
@@ -53,18 +79,6 @@ export async function startChild(opts: ChildOptions): Promise<InvokerChild> {
       return code;
     },
   };
-  const ready = await Promise.race([
-    waitReady(opts.port, opts.reservedPrefix, opts.readyTimeoutMs ?? 15000, exited),
-    exited.then((code) => ({ exitCode: code })),
-  ]);
-  if (ready !== true) {
-    await handle.stop(500);
-    const why = typeof ready === 'object' ? `it exited with ${ready.exitCode} before becoming ready` : 'it did not become ready in time';
-    throw new FnkitError('FN_ERR_RUN_START', `the function's invoker did not start: ${why}`, {
-      hint: 'read the log lines above: usually an error thrown while loading the handler or in its init()',
-      data: { port: opts.port },
-    });
-  }
   return handle;
 }
 

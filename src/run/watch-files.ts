@@ -14,6 +14,8 @@ export interface FileWatcher {
 }
 
 const SKIP = new Set(['node_modules', '.fn', '.git']);
+// editors' swap and temp files (.x.swp, x~, sedAbc12) must not trigger a reload
+const SOURCE = /^[^.~][^/\\]*\.([mc]?[jt]sx?|json)$/;
 
 export function watchFunction(dir: string, onChange: (kind: ChangeKind, file: string) => void, debounceMs = 10): FileWatcher {
   const watchers = new Map<string, FSWatcher>();
@@ -36,7 +38,7 @@ export function watchFunction(dir: string, onChange: (kind: ChangeKind, file: st
         if (!name) return;
         const file = join(folder, name.toString());
         if (folder === dir && name.toString() === 'fn.yaml') fire('config', file);
-        else if (!/(^|[\\/])(\.|~)|~$|\.swp$/.test(name.toString())) fire('source', file);
+        else if (SOURCE.test(name.toString())) fire('source', file);
       });
       w.on('error', () => watchers.delete(folder));
       watchers.set(folder, w);

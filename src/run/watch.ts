@@ -1,25 +1,27 @@
-// The `fn run --watch` loop: a proxy keeps the user's port; each save rebuilds incrementally,
-// starts a new invoker child on a private port, and switches traffic to it once it is ready.
-// A build or start failure prints the error and leaves the last good child serving. An fn.yaml
-// edit reloads the config and recreates the bundler (settings are baked into the bundle).
+// The `fn run --watch` loop: a proxy keeps the user's port; a warm spare invoker process (the
+// invoker already loaded) waits for the next build. A save rebuilds only the user's bundle, the
+// spare is activated on a private port, and traffic switches to it once it is ready. A build or
+// start failure prints the error and leaves the last good process serving. An fn.yaml edit
+// reloads the config and rebuilds both halves (its settings are baked into the invoker half).
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { isFnkitError } from '../errors.js';
 import { loadFunction } from '../config/fn-yaml.js';
 import type { FunctionSpec } from '../config/types.js';
-import { createBundleContext, type BundleContext } from '../build/bundle.js';
+import { createDevBundles, type DevBuild, type DevBundles } from '../build/bundle-dev.js';
 import { removeRunState, writeRunState } from '../invoke/run-state.js';
 import { childEnv, RUN_HOST, runOutdir, type RunOptions } from './host.js';
-import { freePort, startChild, type InvokerChild } from './watch-child.js';
+import { freePort, spawnInvoker, type InvokerChild } from './watch-child.js';
 import { startProxy } from './watch-proxy.js';
 import { sourceFolders, watchFunction, type ChangeKind } from './watch-files.js';
 
 export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port: number; url: string }): Promise<void> {
   let spec = initial;
   const proxy = await startProxy(opts.port, RUN_HOST);
-  let ctx: BundleContext | undefined;
+  let bundles: DevBundles | undefined;
+  let host: DevBuild | undefined;
   let current: InvokerChild | undefined;
-  let generation = 0;
+  let spare: InvokerChild | undefined;
   let busy: Promise<void> = Promise.resolve();
   let announced = false;
 
@@ -33,25 +35,40 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
       url: opts.url, pid: process.pid, childPid: current?.process.pid, port: opts.port, name: spec.name, watch: true, startedAt: new Date().toISOString(),
     });
 
+  const newSpare = () => {
+    const s = spawnInvoker({ entry: host!.entry, env: childEnv(spec, opts), cwd: spec.dir, reservedPrefix: spec.invoker.reservedPrefix, output: opts.output });
+    void s.exited.then(() => {
+      if (spare === s) spare = undefined;
+    });
+    return s;
+  };
+
   async function reload(kind: ChangeKind | 'initial', file?: string): Promise<void> {
     if (opts.signal.aborted) return;
     const t0 = performance.now();
-    const gen = ++generation;
     try {
-      if (kind === 'config' || !ctx) {
+      if (kind === 'config' || !bundles || !host) {
         if (kind === 'config') spec = await loadFunction(spec.dir);
-        await ctx?.dispose();
-        ctx = undefined;
-        ctx = await createBundleContext(spec, { outdir: runOutdir(spec), mode: 'dev', signal: opts.signal });
+        await bundles?.dispose();
+        bundles = undefined;
+        host = undefined;
+        void spare?.stop(500);
+        spare = undefined;
+        bundles = await createDevBundles(spec, { outdir: runOutdir(spec) });
+        host = await bundles.host();
+        for (const w of host.warnings) opts.log(w);
+        // start loading the invoker now, while the user's half is bundled
+        spare = newSpare();
       }
-      // the running child loaded its bundle at start, so overwriting the file under it is safe
-      const result = await ctx.rebuild();
-      for (const w of result.warnings) opts.log(w);
-      watcher.update(spec.runtime === 'lambda' ? sourceFolders(spec.dir).map((d) => join(d, '.')) : result.inputs ?? []);
+      const user = await bundles.user();
+      for (const w of user?.warnings ?? []) opts.log(w);
+      watcher.update(spec.runtime === 'lambda' ? sourceFolders(spec.dir).map((d) => join(d, '.')) : user?.inputs ?? []);
       const tBuilt = performance.now();
       const port = await freePort(RUN_HOST);
-      const next = await startChild({ entry: result.entry, port, env: childEnv(spec, opts), cwd: spec.dir, reservedPrefix: spec.invoker.reservedPrefix, output: opts.output });
-      if (opts.signal.aborted || gen !== generation) {
+      const next = spare ?? newSpare();
+      spare = undefined;
+      await next.activate({ port, module: user?.entry });
+      if (opts.signal.aborted) {
         await next.stop(500);
         return;
       }
@@ -61,6 +78,8 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
       watchExit(next);
       await saveState();
       const tReady = performance.now();
+      // the next save finds a process that has already loaded the invoker
+      spare = newSpare();
       if (!announced) {
         announced = true;
         opts.onReady?.({ url: opts.url, port: opts.port, name: spec.name });
@@ -72,7 +91,7 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
     } catch (err) {
       const message = isFnkitError(err) ? `${err.message}${err.hint ? `\n  hint: ${err.hint}` : ''}` : String((err as Error)?.stack ?? err);
       opts.log(`fn run: ${current ? 'still serving the last good build; ' : ''}${message}`);
-      if (!ctx) watcher.update([join(spec.dir, 'fn.yaml')]);
+      if (!host) watcher.update([join(spec.dir, 'fn.yaml')]);
     }
   }
 
@@ -89,7 +108,7 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
     watcher.update([]);
     await reload('initial');
     if (!opts.signal.aborted && !announced) {
-      // the first build failed: serve a 503 explaining it, and wait for a fix
+      // the first build failed: the proxy answers 503 with a pointer to the error until a fix
       await saveState();
       opts.onReady?.({ url: opts.url, port: opts.port, name: spec.name });
     }
@@ -101,9 +120,9 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
   } finally {
     watcher.close();
     await busy.catch(() => undefined);
-    await current?.stop();
+    await Promise.all([current?.stop(), spare?.stop(500)]);
     await proxy.close();
-    await ctx?.dispose();
+    await bundles?.dispose();
     await removeRunState(spec.dir);
   }
 }
