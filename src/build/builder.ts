@@ -3,7 +3,8 @@
 import { execFile } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { FnkitError } from '../errors.js';
@@ -19,6 +20,8 @@ import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, ty
 import { formatPlatform, hostPlatform } from './platform.js';
 import type { BuiltImage, PlatformImage } from './built-image.js';
 import type { TarEntry } from './tar.js';
+import { lookupBundle, memoKey, storeBundle, type MemoEntry } from './memo.js';
+import { fnkitPaths } from './bundle-paths.js';
 
 /** Node.js 24 is the Active LTS line (Node 20 reached end of life in April 2026). */
 export const DEFAULT_BASE = 'docker.io/library/node:24-slim';
@@ -66,7 +69,7 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
   progress('resolved base', { base: baseText, digest: base.digest, platforms: base.images.map((i) => formatPlatform(i.platform)) });
 
   progress('bundle', { runtime: spec.runtime });
-  const fnLayer = await functionLayer(spec, opts, epoch);
+  const fnLayer = await functionLayer(spec, opts, epoch, cacheRoot);
   const lambda = spec.runtime === 'lambda';
   const depsByPlatform = new Map<string, Layer | undefined>();
   for (const im of base.images) {
@@ -164,26 +167,43 @@ function exists(p: string): Promise<boolean> {
 }
 
 /** Bundle + source map + included files (Lambda: the whole task root) as one layer. */
-async function functionLayer(spec: FunctionSpec, opts: BuildOptions, epoch: number): Promise<{ layer: Layer; external: string[]; entry: string }> {
+async function functionLayer(spec: FunctionSpec, opts: BuildOptions, epoch: number, cacheRoot: string): Promise<{ layer: Layer; external: string[]; entry: string }> {
+  const bundle = await productionBundle(spec, opts, join(cacheRoot, 'bundles'));
+  const entries: TarEntry[] = bundle.files.map((f) => ({ path: `${APP_DIR}/${f.rel}`, type: 'file', data: f.data }));
+  const lambda = spec.runtime === 'lambda';
+  const files = await collectFiles(spec.dir, lambda
+    ? { all: true, include: spec.build.include, exclude: ['fn.yaml', 'package-lock.json', 'npm-shrinkwrap.json'] }
+    : { include: spec.build.include });
+  for (const f of files) {
+    entries.push({ path: `${lambda ? LAMBDA_TASK_ROOT : APP_DIR}/${f.rel}`, type: 'file', data: await readFile(f.abs), mode: f.mode });
+  }
+  const what = lambda ? `fnkit Lambda runtime bundle + ${files.length} task root file(s)` : `function bundle ${bundle.entry.slice(APP_DIR.length + 2)}${files.length ? ` + ${files.length} included file(s)` : ''}`;
+  return { layer: makeLayer(entries, epoch, what), external: bundle.external, entry: bundle.entry };
+}
+
+/** esbuild's production bundle, or the memo of the last one when no input changed. */
+async function productionBundle(spec: FunctionSpec, opts: BuildOptions, memoDir: string): Promise<MemoEntry> {
+  const key = memoKey({ v: 1, spec, node: process.version, fnkit: fnkitVersion() });
+  const hit = await lookupBundle(memoDir, key);
+  if (hit) return hit;
   const outdir = await mkdtemp(join(tmpdir(), 'fnkit-bundle-'));
   try {
     const { bundleFunction } = await import('./bundle.js');
     const bundle = await bundleFunction(spec, { outdir, mode: 'production', minify: true, sourcemap: 'linked', external: spec.build.external, signal: opts.signal });
-    const entries: TarEntry[] = [];
-    for (const f of bundle.files) {
-      entries.push({ path: `${APP_DIR}/${relative(outdir, f).split('\\').join('/')}`, type: 'file', data: await readFile(f) });
-    }
-    const lambda = spec.runtime === 'lambda';
-    const files = await collectFiles(spec.dir, lambda
-      ? { all: true, include: spec.build.include, exclude: ['fn.yaml', 'package-lock.json', 'npm-shrinkwrap.json'] }
-      : { include: spec.build.include });
-    for (const f of files) {
-      entries.push({ path: `${lambda ? LAMBDA_TASK_ROOT : APP_DIR}/${f.rel}`, type: 'file', data: await readFile(f.abs), mode: f.mode });
-    }
-    const what = lambda ? `fnkit Lambda runtime bundle + ${files.length} task root file(s)` : `function bundle ${basename(bundle.entry)}${files.length ? ` + ${files.length} included file(s)` : ''}`;
-    return { layer: makeLayer(entries, epoch, what), external: bundle.external, entry: `/${APP_DIR}/${relative(outdir, bundle.entry).split('\\').join('/')}` };
+    const files = await Promise.all(bundle.files.map(async (f) => ({ rel: relative(outdir, f).split('\\').join('/'), data: await readFile(f) })));
+    const entry: MemoEntry = { files, external: bundle.external, entry: `/${APP_DIR}/${relative(outdir, bundle.entry).split('\\').join('/')}` };
+    if (bundle.inputs?.length) await storeBundle(memoDir, key, bundle.inputs, entry).catch(() => undefined);
+    return entry;
   } finally {
     await rm(outdir, { recursive: true, force: true });
+  }
+}
+
+function fnkitVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(fnkitPaths().root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
   }
 }
 
