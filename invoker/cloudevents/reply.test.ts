@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CloudEvent } from 'cloudevents';
+import { toBinary, toStructured, toBatch, replyEventFor } from './reply.js';
+
+const ev = { specversion: '1.0', id: '1', source: '/s', type: 't' };
+
+test('binary: headers percent-encoded, content-type only with data', () => {
+  const none = toBinary({ ...ev, subject: 'a b€' });
+  assert.deepEqual(none.headers, { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't', 'ce-subject': 'a%20b%E2%82%AC' });
+  assert.equal(none.body, undefined);
+  const cases: Array<[Record<string, unknown>, string | undefined, string | Buffer]> = [
+    [{ data: { a: 1 } }, 'application/json', '{"a":1}'],
+    [{ data: 'str' }, 'application/json', '"str"'],
+    [{ datacontenttype: 'text/plain', data: 'str' }, 'text/plain', 'str'],
+    [{ datacontenttype: 'application/json', data: 'str' }, 'application/json', '"str"'],
+    [{ data: new Uint8Array([1, 2]) }, undefined, Buffer.from([1, 2])],
+    [{ datacontenttype: 'image/png', data: new Uint8Array([1]) }, 'image/png', Buffer.from([1])],
+    [{ data: null }, 'application/json', 'null'],
+  ];
+  for (const [extra, ct, body] of cases) {
+    const w = toBinary({ ...ev, ...extra });
+    assert.equal(w.headers['content-type'], ct, JSON.stringify(extra));
+    assert.deepEqual(w.body, body);
+    assert.equal(w.headers['ce-datacontenttype'], undefined);
+  }
+});
+
+test('structured and batch', () => {
+  const s = toStructured({ ...ev, data: new Uint8Array([255]) });
+  assert.equal(s.headers['content-type'], 'application/cloudevents+json; charset=utf-8');
+  assert.deepEqual(JSON.parse(String(s.body)), { ...ev, data_base64: '/w==' });
+  const b = toBatch([{ ...ev, data: 1 }, { ...ev, id: '2' }]);
+  assert.equal(b.headers['content-type'], 'application/cloudevents-batch+json; charset=utf-8');
+  assert.deepEqual(JSON.parse(String(b.body)), [{ ...ev, data: 1 }, { ...ev, id: '2' }]);
+  assert.equal(toBatch([]).body, '[]');
+});
+
+test('an SDK CloudEvent goes out with its attributes', () => {
+  const sdk = new CloudEvent({ id: 'x', source: '/src', type: 'sdk.type', data: { ok: true }, myext: 'v' });
+  const w = toBinary(sdk as unknown as Record<string, unknown>);
+  assert.equal(w.headers['ce-id'], 'x');
+  assert.equal(w.headers['ce-myext'], 'v');
+  assert.ok(w.headers['ce-time']);
+  assert.equal(w.body, '{"ok":true}');
+});
+
+test('reply events around plain values', () => {
+  for (const [v, dct] of [['s', 'text/plain; charset=utf-8'], [{ a: 1 }, 'application/json'], [new Uint8Array([1]), 'application/octet-stream'], [0, 'application/json']] as const) {
+    const r = replyEventFor(v, 'my.type', '/my/src');
+    assert.equal(r.type, 'my.type');
+    assert.equal(r.source, '/my/src');
+    assert.equal(r.specversion, '1.0');
+    assert.match(String(r.id), /^[0-9a-f-]{36}$/);
+    assert.equal(r.datacontenttype, dct);
+    assert.equal(r.data, v);
+  }
+});
