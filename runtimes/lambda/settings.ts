@@ -23,7 +23,7 @@ export interface LambdaSettings {
   name: string;
   timeout: number;
   taskRoot: string;
-  awsRuntime: LambdaSection['awsRuntime'];
+  awsRuntime: NonNullable<LambdaSection['awsRuntime']>;
   /** True for provided.* runtimes (a bootstrap executable); false for the Node worker pool. */
   custom: boolean;
   frontDoor: LambdaSection['frontDoor'];

@@ -12,8 +12,12 @@ export const lambdaSchema = {
   additionalProperties: false,
   default: {},
   properties: {
-    /** Which AWS runtime generation to mimic (nodejs24.x = promise-only handlers). */
-    awsRuntime: { enum: [...LAMBDA_AWS_RUNTIMES], default: 'nodejs22.x' },
+    /**
+     * Which AWS runtime generation to mimic (nodejs24.x = promise-only handlers). No schema
+     * default: unset means nodejs22.x, or provided.al2023 when the folder has an executable
+     * `bootstrap`, so the runtime must see whether it was set.
+     */
+    awsRuntime: { enum: [...LAMBDA_AWS_RUNTIMES] },
     /** How an HTTP request becomes the Lambda event. */
     frontDoor: { enum: [...LAMBDA_FRONT_DOORS], default: 'http-api' },
     /** Route templates "METHOD /path/{param}/{proxy+}" (API Gateway syntax). */

@@ -42,8 +42,11 @@ export interface InvokerSection {
 
 /** Owned by the Lambda runtime (runtimes/lambda); see schema-lambda.ts and docs/lambda.md. */
 export interface LambdaSection {
-  /** AWS runtime generation to mimic; nodejs24.x is promise-only, provided.* runs ./bootstrap. */
-  awsRuntime: 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x' | 'provided.al2023' | 'provided.al2';
+  /**
+   * AWS runtime generation to mimic; nodejs24.x is promise-only, provided.* runs ./bootstrap.
+   * Unset: nodejs22.x, or provided.al2023 when the task root has an executable bootstrap.
+   */
+  awsRuntime?: 'nodejs20.x' | 'nodejs22.x' | 'nodejs24.x' | 'provided.al2023' | 'provided.al2';
   /** How an HTTP request becomes the Lambda event (default http-api = API Gateway HTTP API 2.0). */
   frontDoor: 'http-api' | 'rest-api' | 'alb' | 'function-url' | 'raw';
   /** Route templates, "GET /pets/{petId}", "ANY /{proxy+}"; empty = every path ($default). */

@@ -1,0 +1,125 @@
+// RuntimeRequest -> front door -> LambdaInvoker -> response. The front door is chosen per
+// function (fn.yaml lambda.frontDoor); a request that carries a CloudEvent always goes through
+// the CloudEvent door. Error details go to the function log, never to the HTTP client
+// (specs/lambda.md §1.5).
+import { randomUUID } from 'node:crypto';
+import type { InvocationContext, RuntimeRequest, RuntimeResponse, RuntimeResult } from '../types.js';
+import type { InvokeOutcome, LambdaInvoker, StreamedResult } from './types.js';
+import type { LambdaSettings } from './settings.js';
+import { MAX_SYNC_PAYLOAD } from './settings.js';
+import { DEFAULT_ACCOUNT_ID } from './env.js';
+import { type DoorContext, type EventOrResponse, type MappedResult, jsonResponse } from './events/http.js';
+import { restError, restEvent, restResult } from './events/apigw-v1.js';
+import { httpApiError, httpApiEvent, httpApiResult } from './events/apigw-v2.js';
+import { albError, albEvent, albResult } from './events/alb.js';
+import { functionUrlError, functionUrlEvent, functionUrlResult } from './events/function-url.js';
+import { rawError, rawEvent, rawResult } from './events/raw.js';
+import { cloudEventAttributes, cloudEventError, cloudEventResult, cloudEventToLambdaEvent } from './events/cloudevent.js';
+import { streamResponse } from './events/stream.js';
+
+interface Door {
+  event(req: RuntimeRequest, c: DoorContext): EventOrResponse;
+  result(result: unknown, req: RuntimeRequest, c: DoorContext): MappedResult;
+  error(): RuntimeResponse;
+}
+
+const DOORS: Record<LambdaSettings['frontDoor'], Door> = {
+  'http-api': { event: httpApiEvent, result: (r) => httpApiResult(r), error: httpApiError },
+  'rest-api': { event: restEvent, result: restResult, error: restError },
+  alb: { event: albEvent, result: (r, _q, c) => albResult(r, c), error: albError },
+  'function-url': { event: functionUrlEvent, result: (r) => functionUrlResult(r), error: functionUrlError },
+  raw: { event: (req) => rawEvent(req), result: (r) => rawResult(r), error: rawError },
+};
+
+/** Margin left before the invoker's own deadline so the front door's answer, not a 504, goes out. */
+const REPLY_MARGIN_MS = 100;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface DispatchOptions {
+  settings: LambdaSettings;
+  invoker: LambdaInvoker;
+  /** Function log lines (stdout in a container). */
+  log: (line: string) => void;
+}
+
+export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx: InvocationContext) => Promise<RuntimeResult> {
+  const s = o.settings;
+  const door = DOORS[s.frontDoor];
+  const logError = (requestId: string, text: string) => o.log(`${new Date().toISOString()}\t${requestId}\tERROR\t${text.replace(/\n/g, '\r')}`);
+
+  function deadlineFor(ctx: InvocationContext, now: number): number {
+    return Math.min(now + s.timeout * 1000, ctx.deadline - REPLY_MARGIN_MS);
+  }
+
+  async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
+    const requestId = UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
+    const trace = req.headers['x-amzn-trace-id'];
+    const outcome = await o.invoker.invoke({
+      event,
+      requestId,
+      deadline: deadlineFor(ctx, Date.now()),
+      traceId: (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId,
+      clientContext: extra.clientContext,
+      signal: ctx.signal,
+    });
+    return { outcome, requestId };
+  }
+
+  async function viaCloudEvent(req: RuntimeRequest, ctx: InvocationContext): Promise<RuntimeResult> {
+    const events = Array.isArray(req.cloudEvent) ? req.cloudEvent : [req.cloudEvent!];
+    const results: unknown[] = [];
+    for (const ce of events) {
+      const { outcome, requestId } = await run(cloudEventToLambdaEvent(ce), req, ctx, { clientContext: { custom: cloudEventAttributes(ce) } });
+      if (!outcome.ok) {
+        if (outcome.kind === 'init') logError(requestId, `Init Error \t${JSON.stringify(outcome.error)}`);
+        return cloudEventError(outcome.kind === 'timeout');
+      }
+      if ('stream' in outcome) {
+        logError(requestId, 'a streaming handler cannot answer a CloudEvent; use an HTTP front door');
+        return cloudEventError(false);
+      }
+      results.push(outcome.result);
+    }
+    return cloudEventResult(Array.isArray(req.cloudEvent) ? results : results[0]);
+  }
+
+  return async function dispatch(req, ctx) {
+    if (req.cloudEvent) return viaCloudEvent(req, ctx);
+    const now = Date.now();
+    const c: DoorContext = {
+      requestId: ctx.requestId,
+      now,
+      stage: s.stage,
+      routes: s.routes,
+      binaryMediaTypes: s.binaryMediaTypes,
+      multiValueHeaders: s.multiValueHeaders,
+      name: s.name,
+      region: s.region,
+      accountId: s.env.AWS_ACCOUNT_ID && /^\d{12}$/.test(s.env.AWS_ACCOUNT_ID) ? s.env.AWS_ACCOUNT_ID : DEFAULT_ACCOUNT_ID,
+    };
+    const mapped = door.event(req, c);
+    if ('response' in mapped) return mapped.response;
+    // 6 MB sync payload limit (§3.13); only a large body can push the event past it.
+    if (req.body && req.body.length > MAX_SYNC_PAYLOAD / 2) {
+      const size = Buffer.byteLength(JSON.stringify(mapped.event));
+      if (size > MAX_SYNC_PAYLOAD) {
+        logError(ctx.requestId, `Request payload of ${size} bytes exceeds the ${MAX_SYNC_PAYLOAD}-byte Lambda limit`);
+        return jsonResponse(413, { message: 'Request Entity Too Large' });
+      }
+    }
+    const { outcome, requestId } = await run(mapped.event, req, ctx);
+    if (!outcome.ok) {
+      // The worker already logged "Invoke Error"/"Uncaught Exception" with the details.
+      if (outcome.kind === 'init') logError(requestId, `Init Error \t${JSON.stringify(outcome.error)}`);
+      return door.error();
+    }
+    if ('stream' in outcome) return streamOut(outcome.stream);
+    const out = door.result(outcome.result, req, c);
+    if (out.problem) logError(requestId, out.problem);
+    return out.response;
+  };
+
+  function streamOut(st: StreamedResult): RuntimeResponse {
+    return streamResponse(st);
+  }
+}
