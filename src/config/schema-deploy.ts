@@ -4,7 +4,8 @@
 // Every node carries a `type` so src/deploy/function-crd.ts can reuse this schema as the
 // structural openAPIV3Schema of the Function CRD.
 
-const quantity = { type: ['string', 'integer'] } as const;
+// cpu: 0.5 and cpu: "500m" both work; the Function CRD stores them as strings.
+const quantity = { type: ['string', 'number'] } as const;
 const resourceList = {
   type: 'object',
   additionalProperties: false,

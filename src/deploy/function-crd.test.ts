@@ -43,6 +43,8 @@ test('toFunctionResource: fn.yaml content plus the image, in the fnkit.dev group
   assert.equal(fr.spec.timeout, 45);
   assert.equal((fr.spec.deploy as Record<string, unknown>).namespace, undefined, 'the namespace lives in metadata only');
   assert.equal(fr.spec.deploy.visibility, 'cluster-local');
+  const q = toFunctionResource(spec('name: hello\ndeploy: {resources: {requests: {cpu: 0.5, memory: 64Mi}, limits: {cpu: 2}}}\n'), IMAGE);
+  assert.deepEqual(q.spec.deploy.resources, { requests: { cpu: '0.5', memory: '64Mi' }, limits: { cpu: '2' } }, 'quantities stored as strings');
   assert.throws(() => toFunctionResource(spec(FULL), 'reg/hello:1'), (e: FnkitError) => e.code === 'FN_ERR_IMAGE_NOT_PINNED');
 });
 
@@ -104,7 +106,7 @@ test('the Function CRD: namespaced, v1alpha1 with status, printer columns, a str
 
 test('the CRD schema accepts real Function resources and rejects bad ones', () => {
   const validate = compileCrdSchema(functionOpenApiSchema(), true);
-  for (const yaml of ['name: hello\n', FULL, 'name: hello\ndeploy: {resources: {limits: {cpu: 2, memory: 1Gi}}, scale: {window: 30}}\n']) {
+  for (const yaml of ['name: hello\n', FULL, 'name: hello\ndeploy: {resources: {requests: {cpu: 0.25}, limits: {cpu: 2, memory: 1Gi}}, scale: {window: 30}}\n']) {
     const fr = JSON.parse(JSON.stringify(toFunctionResource(spec(yaml), IMAGE, { namespace: 'ns' })));
     assert.deepEqual(schemaProblems(validate, fr), [], yaml);
     fr.status = { observedGeneration: 2, url: 'http://hello.ns.example.com', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] };

@@ -9,6 +9,7 @@ import { FnkitError } from '../errors.js';
 import { assertDigestPinned, functionLabels } from './manifest.js';
 import type { FunctionResource } from './types.js';
 import { validateDeploySection } from './validate-deploy.js';
+import { normalizeQuantity } from './validate-rules.js';
 
 export const FUNCTION_GROUP = 'fnkit.dev';
 export const FUNCTION_VERSION = 'v1alpha1';
@@ -22,6 +23,12 @@ export function toFunctionResource(spec: FunctionSpec, image: string, opts: { na
   const namespace = opts.namespace ?? spec.deploy.namespace;
   // deploy.namespace is where the resource lives; keeping it in spec too would let them disagree.
   const { namespace: _ns, ...deploy } = spec.deploy;
+  // Quantities as strings: the CRD types them int-or-string, and 0.5 is neither.
+  if (deploy.resources) {
+    deploy.resources = Object.fromEntries(Object.entries(deploy.resources).map(([kind, list]) => [
+      kind, Object.fromEntries(Object.entries(list ?? {}).map(([res, q]) => [res, normalizeQuantity(q as string | number)])),
+    ]));
+  }
   return {
     apiVersion: FUNCTION_API_VERSION,
     kind: FUNCTION_KIND,

@@ -148,6 +148,8 @@ deploy:
   assert.equal(svc.metadata.labels!['networking.knative.dev/visibility'], 'cluster-local');
   assert.equal(svc.spec.template.metadata.labels['networking.knative.dev/visibility'], undefined);
   assert.deepEqual(svc.metadata.annotations, { 'example.com/owner': 'alice' });
+  const half = toKnativeService(spec('name: hello\ndeploy: {resources: {requests: {cpu: 0.5}}}\n'), IMAGE);
+  assert.deepEqual(half.spec.template.spec.containers[0].resources, { requests: { cpu: '0.5' } });
   // The namespace option (flag, context) wins over fn.yaml.
   assert.equal(toKnativeService(spec('name: hello\ndeploy: {namespace: team-a}\n'), IMAGE, { namespace: 'other' }).metadata.namespace, 'other');
   assert.deepEqual(serviceProblems(svc), []);
