@@ -5,6 +5,15 @@ import { Command } from 'commander';
 import { runCli } from './run.js';
 // command registrations (one import and one line in `commands` each)
 // @commands-imports
+import { register as deployCmd } from './commands/deploy.js';
+import { register as listCmd } from './commands/list.js';
+import { register as describeCmd } from './commands/describe.js';
+import { register as deleteCmd } from './commands/delete.js';
+import { register as logsCmd } from './commands/logs.js';
+import { register as subscribeCmd } from './commands/subscribe.js';
+import { register as unsubscribeCmd } from './commands/unsubscribe.js';
+import { register as controllerCmd } from './commands/controller.js';
+import { register as installCmd } from './commands/install.js';
 import { register as buildCmd } from './commands/build.js';
 import { register as createCmd } from './commands/create.js';
 import { register as runCmd } from './commands/run.js';
@@ -13,6 +22,7 @@ import { register as testCmd } from './commands/test.js';
 
 const commands: Array<(program: Command) => void> = [
   // @commands-list
+  deployCmd, listCmd, describeCmd, deleteCmd, logsCmd, subscribeCmd, unsubscribeCmd, controllerCmd, installCmd,
   buildCmd,
   createCmd, runCmd, invokeCmd, testCmd,
 ];
