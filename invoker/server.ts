@@ -89,6 +89,12 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   const perRequestDebug = settings.logLevel === 'debug' || settings.logLevel === 'trace';
   let ready = false;
   let draining = false;
+  // Requests that arrive before init() finished (`fn run`, a probe-less client) wait for it
+  // rather than reaching a handler whose init has not run.
+  let resolveInit!: () => void;
+  let rejectInit!: (e: unknown) => void;
+  const initDone = new Promise<void>((res, rej) => { resolveInit = res; rejectInit = rej; });
+  initDone.catch(() => {});
   let ce: CeModule | undefined;
   const loadCe = async (): Promise<CeModule> => (ce ??= await import('./cloudevents/index.js'));
 
@@ -171,6 +177,12 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   }
 
   function serve(request: FastifyRequest, reply: FastifyReply): void {
+    if (!ready) {
+      initDone.then(() => serve(request, reply), (e) => {
+        reply.code(503).header('content-type', JSON_CT).send(JSON.stringify({ error: `the function failed to initialise: ${(e as Error).message}`, requestId: request.id }));
+      });
+      return;
+    }
     const p = begin(request, reply);
     const rreq = p.rreq;
     const headers = rreq.headers;
@@ -295,8 +307,14 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     get ready() { return ready; },
     get draining() { return draining; },
     async start() {
-      await runtime.init();
+      try {
+        await runtime.init();
+      } catch (e) {
+        rejectInit(e);
+        throw e;
+      }
       ready = true;
+      resolveInit();
       metrics.coldStartSeconds = process.uptime();
     },
     async listen(port, host) {

@@ -142,3 +142,15 @@ test('shutdown() that throws makes the exit code 1', async () => {
   assert.equal(await s.exited, 1);
   assert.ok(s.logs.some((l) => l.msg === 'shutdown failed'));
 });
+
+test('a request that arrives before init() finished waits for it', async () => {
+  const s = await start('kitchen.ts', { untilListening: true, env: { FIXTURE_INIT_MS: '800' } });
+  try {
+    const t0 = Date.now();
+    const r = await send(s.url, { path: '/text' });
+    assert.equal(r.status, 200);
+    assert.equal(r.text, 'hello text');
+    assert.equal((await send(s.url, { path: '/health/readiness' })).status, 200);
+    assert.ok(Date.now() - t0 > 300, 'answered only after init');
+  } finally { await s.stop(); }
+});
