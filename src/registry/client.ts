@@ -32,6 +32,11 @@ export interface RegistryClientOptions {
   retryDelayMs?: number;
 }
 
+export interface PushBlobOptions {
+  /** A repository on the same registry that has the blob: mount it from there instead of uploading. */
+  mountFrom?: ImageReference;
+}
+
 export interface ManifestResult { mediaType: string; digest: string; bytes: Buffer; json: any }
 
 const GENERIC_TYPES = new Set(['', 'application/json', 'text/plain', 'application/octet-stream']);
@@ -140,8 +145,11 @@ export class RegistryClient {
    * its digest and size are checked here; a stream factory goes up as one streamed PATCH then a
    * closing PUT (distribution-spec "Pushing a blob in chunks"), and the registry checks the
    * digest. A transient failure restarts the whole upload, with a fresh stream from the factory.
+   * With `mountFrom` naming another repository of the same registry that holds the blob (a base
+   * image's layers), the registry is asked to link it instead (spec: "Mounting a blob from
+   * another repository"); a registry that declines answers with a normal upload session.
    */
-  async pushBlob(ref: ImageReference, digest: string, size: number, data: Buffer | (() => NodeJS.ReadableStream)): Promise<{ uploaded: boolean }> {
+  async pushBlob(ref: ImageReference, digest: string, size: number, data: Buffer | (() => NodeJS.ReadableStream), opts: PushBlobOptions = {}): Promise<{ uploaded: boolean; mounted?: boolean }> {
     validateDigest(digest, `${formatReference(ref)} blob ${digest}`);
     if (Buffer.isBuffer(data)) {
       verifyDigest(`The blob to push as ${digest}`, digest, data);
@@ -150,6 +158,18 @@ export class RegistryClient {
     if (await this.headBlob(ref, digest, true)) {
       this.onProgress({ kind: 'skip', digest, size });
       return { uploaded: false };
+    }
+    const from = opts.mountFrom;
+    if (from && from.registry === ref.registry && from.repository !== ref.repository) {
+      const start = `/v2/${ref.repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from.repository)}`;
+      const scopes = [repositoryScope(ref.repository, true), repositoryScope(from.repository, false)];
+      const res = await this.transport.request(ref.registry, { method: 'POST', path: start, scopes, repeatable: true });
+      if (res.status === 201) {
+        this.onProgress({ kind: 'skip', digest, size });
+        return { uploaded: false, mounted: true };
+      }
+      // 202: no mount (not found there, or not allowed); the session it opened is simply left to expire.
+      if (res.status !== 202) this.fail(res, ref, `POST ${start}`, 'Repository');
     }
     for (let attempt = 1; ; attempt++) {
       try {

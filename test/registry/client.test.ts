@@ -57,6 +57,27 @@ test('a blob already in the repository is not uploaded again (HEAD, no POST)', a
   } finally { c.close(); }
 });
 
+test('a blob another repository of the registry has is mounted, not uploaded', async () => {
+  const events: ProgressEvent[] = [];
+  const c = client(events);
+  try {
+    const base = ref('mount/base:1');
+    const target = ref('mount/app:1');
+    const data = Buffer.from('a base layer to share');
+    const digest = sha256Digest(data);
+    await c.pushBlob(base, digest, data.length, data);
+    const puts = proxy.count('PUT', /^\/v2\/mount\/app\/blobs\/uploads\//);
+    assert.deepEqual(await c.pushBlob(target, digest, data.length, data, { mountFrom: base }), { uploaded: false, mounted: true });
+    assert.equal(proxy.count('PUT', /^\/v2\/mount\/app\/blobs\/uploads\//), puts, 'no bytes uploaded');
+    assert.equal(proxy.count('POST', /^\/v2\/mount\/app\/blobs\/uploads\/\?mount=sha256%3A[a-f0-9]{64}&from=mount%2Fbase$/), 1);
+    assert.equal(await c.hasBlob(target, digest), true);
+    // Nothing to mount in the named repository: an ordinary upload follows.
+    const other = Buffer.from('only here');
+    assert.deepEqual(await c.pushBlob(target, sha256Digest(other), other.length, other, { mountFrom: ref('mount/empty:1') }), { uploaded: true });
+    assert.deepEqual(events.map((e) => e.kind), ['upload', 'skip', 'upload']);
+  } finally { c.close(); }
+});
+
 test('a streamed blob goes up as PATCH + PUT and reads back byte for byte', async () => {
   const c = client();
   try {

@@ -66,6 +66,22 @@ test('push and pull with a bearer token obtained with basic credentials; one tok
   }
 });
 
+test('a cross-repository mount asks one token for push on the target and pull on the source', async () => {
+  const before = tokens.requests.length;
+  const client = new RegistryClient({ cacheDir: false, auth: new StaticCredentialStore({ [registry.host]: { username: 'alice', password: 'wonderland' } }) });
+  try {
+    const source = parseReference(`${registry.host}/team/base:1`);
+    const target = parseReference(`${registry.host}/team/fn:1`);
+    const data = Buffer.from('shared base layer');
+    await client.pushBlob(source, sha256Digest(data), data.length, data);
+    assert.deepEqual(await client.pushBlob(target, sha256Digest(data), data.length, data, { mountFrom: source }), { uploaded: false, mounted: true });
+    const used = tokens.requests.slice(before);
+    assert.ok(used.some((r) => r.status === 200 && r.scopes.includes('repository:team/fn:pull,push') && r.scopes.includes('repository:team/base:pull')), JSON.stringify(used));
+  } finally {
+    client.close();
+  }
+});
+
 test('an identity token (OAuth2 refresh token) gets a bearer token by POST', async () => {
   const before = tokens.requests.length;
   const client = new RegistryClient({ cacheDir: false, auth: new StaticCredentialStore({ [registry.host]: { identityToken: 'refresh-alice' } }) });
