@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { FnkitError } from '../errors.js';
@@ -183,20 +183,48 @@ async function functionLayer(spec: FunctionSpec, opts: BuildOptions, epoch: numb
 
 /** esbuild's production bundle, or the memo of the last one when no input changed. */
 async function productionBundle(spec: FunctionSpec, opts: BuildOptions, memoDir: string): Promise<MemoEntry> {
-  const key = memoKey({ v: 1, spec, node: process.version, fnkit: fnkitVersion() });
+  const key = memoKey({ v: 2, spec, node: process.version, fnkit: fnkitVersion() });
   const hit = await lookupBundle(memoDir, key);
   if (hit) return hit;
   const outdir = await mkdtemp(join(tmpdir(), 'fnkit-bundle-'));
   try {
     const { bundleFunction } = await import('./bundle.js');
     const bundle = await bundleFunction(spec, { outdir, mode: 'production', minify: true, sourcemap: 'linked', external: spec.build.external, signal: opts.signal });
-    const files = await Promise.all(bundle.files.map(async (f) => ({ rel: relative(outdir, f).split('\\').join('/'), data: await readFile(f) })));
+    const files = await Promise.all(bundle.files.map(async (f) => {
+      const data = await readFile(f);
+      return { rel: relative(outdir, f).split('\\').join('/'), data: f.endsWith('.map') ? portableSourceMap(data, outdir, spec.dir) : data };
+    }));
     const entry: MemoEntry = { files, external: bundle.external, entry: `/${APP_DIR}/${relative(outdir, bundle.entry).split('\\').join('/')}` };
     if (bundle.inputs?.length) await storeBundle(memoDir, key, bundle.inputs, entry).catch(() => undefined);
     return entry;
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * esbuild writes map sources relative to the output folder, so they carry the temp folder, the
+ * function's folder and fnkit's install path: host facts that would change the digest from one
+ * machine (or checkout) to the next. Rewritten to stable names: the function's own files
+ * relative to its folder, fnkit's as fnkit/<path>, packages as node_modules/<path>.
+ */
+export function portableSourceMap(data: Buffer, outdir: string, fnDir: string, fnkitRoot = fnkitPaths().root): Buffer {
+  const map = JSON.parse(data.toString()) as { sources?: string[]; sourceRoot?: string };
+  map.sources = (map.sources ?? []).map((s) => {
+    const abs = resolve(outdir, s);
+    const nm = abs.lastIndexOf(`${sep}node_modules${sep}`);
+    if (nm >= 0) return `node_modules/${abs.slice(nm + 14).split(sep).join('/')}`;
+    if (isInside(abs, fnDir)) return relative(fnDir, abs).split(sep).join('/');
+    if (isInside(abs, fnkitRoot)) return `fnkit/${relative(fnkitRoot, abs).split(sep).join('/')}`;
+    return `external/${basename(abs)}`;
+  });
+  delete map.sourceRoot;
+  return Buffer.from(JSON.stringify(map));
+}
+
+function isInside(p: string, dir: string): boolean {
+  const rel = relative(dir, p);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function fnkitVersion(): string {
