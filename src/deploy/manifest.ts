@@ -8,7 +8,7 @@ import type { Container, EnvFromSource, EnvVar, KnativeService, KnativeTrigger, 
 import { serviceOwnerRef, toTriggers } from './trigger.js';
 import { validateService, validateTrigger } from './validate.js';
 import { validateDeploySection } from './validate-deploy.js';
-import { normalizeQuantity, splitRef, windowSeconds } from './validate-rules.js';
+import { INVOKER_ENV, normalizeQuantity, splitRef, windowSeconds } from './validate-rules.js';
 
 export type { Subscription } from './trigger.js';
 export { toTrigger, toTriggers, triggerName, serviceOwnerRef } from './trigger.js';
@@ -22,18 +22,7 @@ export const MANAGED_BY = 'fnkit';
 export const CONTAINER_PORT = 8080;
 export const CONTAINER_NAME = 'user-container';
 
-/**
- * The environment the invoker reads in the container. FN_TIMEOUT equals timeoutSeconds so the
- * invoker's 504 and Knative's request timeout never disagree (issue 5).
- */
-export const INVOKER_ENV = {
-  timeout: 'FN_TIMEOUT',
-  bodyLimit: 'FN_BODY_LIMIT',
-  reservedPrefix: 'FN_RESERVED_PREFIX',
-  replyMode: 'FN_CE_REPLY_MODE',
-  replyType: 'FN_CE_REPLY_TYPE',
-  replySource: 'FN_CE_REPLY_SOURCE',
-} as const;
+export { INVOKER_ENV } from './validate-rules.js';
 
 /** A reference carries a digest: repo[:tag]@sha256:<64 hex>. */
 export const DIGEST_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/i;

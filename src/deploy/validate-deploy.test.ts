@@ -47,7 +47,8 @@ const INVALID: Array<[title: string, yaml: string, message: RegExp]> = [
   ['unknown resource', 'deploy: {resources: {limits: {gpu: 1}}}', /unknown field "deploy\.resources\.limits\.gpu"/],
   ['reserved env PORT', 'env: {PORT: "9000"}', /field "env\.PORT" uses "PORT", which Knative sets itself/],
   ['reserved env K_SERVICE via a secret', 'deploy: {secrets: {K_SERVICE: s/k}}', /field "deploy\.secrets\.K_SERVICE" uses "K_SERVICE"/],
-  ['env FN_TIMEOUT set by hand', 'env: {FN_TIMEOUT: "5"}', /field "env\.FN_TIMEOUT" uses "FN_TIMEOUT": FN_\* variables are set by fnkit/],
+  ['env FN_TIMEOUT set by hand', 'env: {FN_TIMEOUT: "5"}', /field "env\.FN_TIMEOUT" uses "FN_TIMEOUT", which fnkit sets from fn\.yaml .*change timeout or invoker\.\* instead/],
+  ['env FN_BODY_LIMIT from a ConfigMap', 'deploy: {configMaps: {FN_BODY_LIMIT: c/k}}', /field "deploy\.configMaps\.FN_BODY_LIMIT" uses "FN_BODY_LIMIT", which fnkit sets/],
   ['secret ref without a key', 'deploy: {secrets: {DB_PASS: db-creds}}', /field "deploy\.secrets\.DB_PASS" must be "<secret-name>\/<key>"/],
   ['configMap ref with a bad name', 'deploy: {configMaps: {LEVEL: App_Settings/level}}', /field "deploy\.configMaps\.LEVEL" must be "<configmap-name>\/<key>"/],
   ['env name set twice', 'env: {DB: x}\ndeploy: {secrets: {DB: s/k}}', /field "deploy\.secrets\.DB" sets "DB", which env\.DB already sets/],
@@ -112,6 +113,9 @@ deploy:
   labels: {team: a}
 `;
   assert.equal(errorFor(yaml), undefined);
+  // The invoker knobs fnkit does not set stay the user's; a revision entry may say latest: false.
+  assert.equal(errorFor('name: hello\nenv: {FN_DEV: "1", FN_GRACE: "10", LOG_LEVEL: debug}\n'), undefined);
+  assert.equal(errorFor('name: hello\ndeploy: {traffic: [{revision: hello-00001, latest: false, percent: 100}]}\n'), undefined);
 });
 
 test('every problem is reported at once, with the first field in data', () => {

@@ -4,7 +4,7 @@
 import type { FunctionSpec } from '../config/types.js';
 import { FnkitError } from '../errors.js';
 import {
-  DNS1035_LABEL_RULE, DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, ENV_NAME, RESERVED_ENV,
+  DNS1035_LABEL_RULE, DNS1123_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, ENV_NAME, INVOKER_ENV, RESERVED_ENV,
   isConfigKey, isDns1035Label, isDns1123Label, isDns1123Subdomain, isQuantity, labelValueProblem,
   normalizeQuantity, qualifiedNameProblem, quantityValue, splitRef, windowSeconds,
 } from './validate-rules.js';
@@ -24,7 +24,7 @@ export const RESERVED_LABELS = [
   'app.kubernetes.io/name', 'app.kubernetes.io/component', 'app.kubernetes.io/managed-by',
   'networking.knative.dev/visibility',
 ];
-const FN_ENV = /^FN_/;
+const FN_ENV: readonly string[] = Object.values(INVOKER_ENV);
 const CE_ATTRIBUTE = /^[a-z][a-z0-9]*$/;
 
 /** Throws one FnkitError listing every problem in spec.deploy (and the top-level fields deploy depends on). */
@@ -157,7 +157,7 @@ function envProblems(spec: FunctionSpec, add: Add): void {
   const check = (name: string, field: string) => {
     // reservedEnvVars (k8s_validation.go L54): Knative sets these itself.
     if ((RESERVED_ENV as readonly string[]).includes(name)) add(field, `uses "${name}", which Knative sets itself (reserved: ${RESERVED_ENV.join(', ')})`);
-    else if (FN_ENV.test(name)) add(field, `uses "${name}": FN_* variables are set by fnkit from fn.yaml (timeout, invoker)`);
+    else if (FN_ENV.includes(name)) add(field, `uses "${name}", which fnkit sets from fn.yaml (${FN_ENV.join(', ')}): change timeout or invoker.* instead`);
     if (!ENV_NAME.test(name)) add(field, `must be a variable name (letters, digits, "_", not starting with a digit), got "${name}"`);
     const other = seen.get(name);
     if (other) add(field, `sets "${name}", which ${other} already sets`);
@@ -199,7 +199,7 @@ function trafficProblems(spec: FunctionSpec, add: Add): void {
     // route_validation.go: percent in [0,100], revisionName xor latestRevision, tag DNS-1035 and unique.
     if (e.percent < 0 || e.percent > 100) add(`${field}.percent`, `must be from 0 to 100, got ${e.percent}`);
     sum += e.percent;
-    if (e.revision !== undefined && e.latest !== undefined) add(field, 'must have either "revision" or "latest: true", not both');
+    if (e.revision !== undefined && e.latest === true) add(field, 'must have either "revision" or "latest: true", not both');
     else if (e.revision === undefined && e.latest !== true) add(field, 'must name a "revision" or set "latest: true"');
     if (e.revision !== undefined) {
       if (!e.revision.startsWith(`${spec.name}-`) || !isDns1035Label(e.revision)) {

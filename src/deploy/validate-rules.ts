@@ -88,6 +88,20 @@ export function goDurationSeconds(s: string): number | undefined {
   return total;
 }
 
+/**
+ * The environment the invoker reads (invoker/config.ts) that fnkit sets from fn.yaml. FN_TIMEOUT
+ * equals timeoutSeconds so the invoker's 504 and Knative's request timeout never disagree
+ * (issue 5). Other FN_* knobs (FN_DEV, FN_GRACE...) stay the user's to set.
+ */
+export const INVOKER_ENV = {
+  timeout: 'FN_TIMEOUT',
+  bodyLimit: 'FN_BODY_LIMIT',
+  reservedPrefix: 'FN_RESERVED_PREFIX',
+  replyMode: 'FN_CE_REPLY_MODE',
+  replyType: 'FN_CE_REPLY_TYPE',
+  replySource: 'FN_CE_REPLY_SOURCE',
+} as const;
+
 /** Reserved in the serving container by the webhook (k8s_validation.go reservedEnvVars L54). */
 export const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'] as const;
 /** queue-proxy and profiling ports (k8s_validation.go reservedPorts L61). */
