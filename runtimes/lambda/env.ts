@@ -33,12 +33,14 @@ export function functionArn(s: Pick<LambdaSettings, 'region' | 'name' | 'env'>):
  */
 export function lambdaEnvironment(s: LambdaSettings, id: EnvironmentIdentity): Record<string, string> {
   const env: Record<string, string> = {
-    // Unreserved: AWS sets them, users may change them (TZ has been settable since ~2022).
+    ...s.env,
+    // Unreserved: AWS sets them and the function's own env may change them (TZ has been
+    // settable since ~2022); a value merely inherited from the host or base image does not.
     TZ: ':UTC',
     LANG: 'en_US.UTF-8',
     AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR',
     AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
-    ...s.env,
+    ...s.userEnv,
     // Reserved.
     _HANDLER: s.handler,
     LAMBDA_TASK_ROOT: s.taskRoot,

@@ -38,6 +38,8 @@ export interface LambdaSettings {
   logLevel?: string;
   /** fn.yaml env merged over the process environment (not yet the reserved Lambda variables). */
   env: Record<string, string>;
+  /** The fn.yaml env alone: only it overrides AWS's unreserved defaults (TZ, LANG). */
+  userEnv: Record<string, string>;
 }
 
 /** Sync invocation payload limit, request and response (specs/lambda.md §3.13: 6 MB). */
@@ -130,5 +132,6 @@ export function resolveSettings(options: LambdaRuntimeOptions, processEnv: Recor
     logFormat: oneOf('logFormat', c.logFormat ?? env.AWS_LAMBDA_LOG_FORMAT, ['Text', 'JSON'], 'Text'),
     logLevel: typeof c.logLevel === 'string' ? c.logLevel : env.AWS_LAMBDA_LOG_LEVEL,
     env,
+    userEnv: { ...(options.env ?? {}) },
   };
 }
