@@ -129,3 +129,23 @@ function tokenKey(host: string, scopes: string[]): string {
 export function repositoryScope(repository: string, push: boolean): string {
   return `repository:${repository}:${push ? 'pull,push' : 'pull'}`;
 }
+
+/**
+ * Union of scopes, one entry per resource with its actions merged and sorted, so
+ * `repository:a:pull,push` plus `repository:a:pull` stays one scope (and one cached token).
+ */
+export function mergeScopes(...lists: string[][]): string[] {
+  const byResource = new Map<string, Set<string>>();
+  const order: string[] = [];
+  for (const scope of lists.flat().flatMap((s) => s.split(' ')).filter(Boolean)) {
+    const i = scope.lastIndexOf(':');
+    const resource = i > 0 ? scope.slice(0, i) : scope;
+    const actions = i > 0 ? scope.slice(i + 1).split(',').filter(Boolean) : [];
+    if (!byResource.has(resource)) { byResource.set(resource, new Set()); order.push(resource); }
+    for (const a of actions) byResource.get(resource)!.add(a);
+  }
+  return order.map((r) => {
+    const actions = [...byResource.get(r)!].sort();
+    return actions.length ? `${r}:${actions.join(',')}` : r;
+  });
+}

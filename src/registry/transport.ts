@@ -2,7 +2,7 @@
 // by pinging /v2/ (distribution-spec "Determining support"), the Authorization header the
 // registry's challenge asks for, one re-authentication on 401, and retries of transient failures
 // (connection resets, 429, 5xx) for requests that are safe to repeat.
-import { Authorizer } from './auth.js';
+import { Authorizer, mergeScopes } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import type { CredentialStore } from './credentials.js';
 import { unreachable, untrustedCertificate } from './errors.js';
@@ -132,8 +132,7 @@ export class Transport {
       if (!challenge) return res;
       this.authorizer.setChallenge(registry, challenge);
       this.authorizer.invalidate(registry, scopes);
-      const asked = challenge.params.scope?.split(' ').filter(Boolean) ?? [];
-      scopes = [...new Set([...scopes, ...asked])];
+      scopes = mergeScopes(scopes, challenge.params.scope ? [challenge.params.scope] : []);
       // A streamed body was consumed by the refused attempt; callers only stream after an
       // authenticated request to the same repository, so this is a safe exception.
       if (req.body !== undefined && !Buffer.isBuffer(req.body) && !req.repeatable) return res;

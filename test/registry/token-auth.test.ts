@@ -125,3 +125,34 @@ test('anonymous: the token server grants nothing and the registry refuses, as an
     client.close();
   }
 });
+
+test('a token the registry does not trust (wrong signing key) is refused as FN_ERR_REGISTRY_AUTH', async () => {
+  const forged = tokens.forge('alice', [{ type: 'repository', name: 'team/app', actions: ['pull', 'push'] }]);
+  const client = new RegistryClient({ cacheDir: false, auth: new StaticCredentialStore({ [registry.host]: { registryToken: forged } }) });
+  try {
+    await assert.rejects(client.getManifest(parseReference(`${registry.host}/team/app:v1`)), (e: any) => {
+      assert.equal(e.code, 'FN_ERR_REGISTRY_AUTH');
+      assert.match(e.message, /HTTP 401/);
+      return true;
+    });
+  } finally {
+    client.close();
+  }
+});
+
+test('a cached token the registry finds expired is replaced after the 401, and the request succeeds', async () => {
+  const stale = await startTokenServer({ users: { bob: 'builder' }, expiredFirst: 1 });
+  const reg = await startRegistry({ tokenAuth: { realm: stale.realm, service: stale.service, issuer: stale.issuer, rootCertBundle: stale.certFile } });
+  const client = new RegistryClient({ cacheDir: false, auth: new StaticCredentialStore({ [reg.host]: { username: 'bob', password: 'builder' } }) });
+  try {
+    const ref = parseReference(`${reg.host}/bob/app:1`);
+    const data = Buffer.from('after a stale token');
+    assert.deepEqual(await client.pushBlob(ref, sha256Digest(data), data.length, data), { uploaded: true });
+    const granted = stale.requests.filter((r) => r.status === 200);
+    assert.equal(granted.length, 2, JSON.stringify(stale.requests));
+  } finally {
+    client.close();
+    await reg.stop();
+    await stale.close();
+  }
+});

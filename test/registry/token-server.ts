@@ -4,7 +4,7 @@
 // registry's rootcertbundle (distribution's registry/auth/token verifies the chain, iss, aud,
 // nbf/exp and the signature). No token server ships in Debian, hence this double.
 import { execFileSync } from 'node:child_process';
-import { randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,8 @@ export interface TokenServer {
   /** PEM certificate to configure as the registry's rootcertbundle. */
   certFile: string;
   requests: TokenRequestSeen[];
+  /** A token for `access` signed by a key the registry does not trust (same x5c header). */
+  forge(user: string, access: Access[]): string;
   close(): Promise<void>;
 }
 
@@ -29,11 +31,13 @@ export interface TokenServerOptions {
   refreshTokens?: Record<string, string>;
   /** Seconds a token lives; the spec's minimum is 60. */
   expiresIn?: number;
+  /** The first N tokens are already expired inside (exp in the past) while expires_in says otherwise. */
+  expiredFirst?: number;
 }
 
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-interface Access { type: string; name: string; actions: string[] }
+export interface Access { type: string; name: string; actions: string[] }
 
 /** scope = resourcetype:resourcename:action[,action] (token spec "Requesting a Token"). */
 function parseScopes(scopes: string[]): Access[] {
@@ -60,13 +64,16 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const expiresIn = opts.expiresIn ?? 300;
   const requests: TokenRequestSeen[] = [];
 
-  const issue = (user: string | undefined, access: Access[]) => {
+  let expiredLeft = opts.expiredFirst ?? 0;
+  const issue = (user: string | undefined, access: Access[], signingKey: string | KeyObject = key) => {
     const now = Math.floor(Date.now() / 1000);
+    const stale = expiredLeft > 0 && signingKey === key;
+    if (stale) expiredLeft--;
     const header = { typ: 'JWT', alg: 'ES256', x5c: [certDer.toString('base64')] };
-    const claims = { iss: issuer, sub: user ?? '', aud: service, exp: now + expiresIn, nbf: now - 5, iat: now, jti: randomBytes(8).toString('hex'), access };
+    const claims = { iss: issuer, sub: user ?? '', aud: service, exp: stale ? now - 600 : now + expiresIn, nbf: now - 1200, iat: now, jti: randomBytes(8).toString('hex'), access };
     const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     // JWS ES256 wants the raw r||s signature (RFC 7518 3.4), not DER.
-    const sig = sign('sha256', Buffer.from(signingInput), { key, dsaEncoding: 'ieee-p1363' });
+    const sig = sign('sha256', Buffer.from(signingInput), { key: signingKey, dsaEncoding: 'ieee-p1363' });
     return `${signingInput}.${b64url(sig)}`;
   };
 
@@ -123,6 +130,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
     issuer,
     certFile,
     requests,
+    forge: (user, access) => issue(user, access, generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
