@@ -106,3 +106,14 @@ test('validateTrigger throws FN_ERR_INVALID_TRIGGER naming the field', () => {
   t.spec.filter.attributes.Type = 'x';
   assert.throws(() => validateTrigger(t), (e: FnkitError) => e.code === 'FN_ERR_INVALID_TRIGGER' && /spec\.filter\.attributes\.Type/.test(e.message));
 });
+
+test('Trigger junk of any shape gets problems, never a crash', () => {
+  const junk: unknown[] = [
+    null, 7, [], {}, { spec: null, metadata: null },
+    { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 'x', labels: null, ownerReferences: [null] }, spec: { broker: 'b', subscriber: { ref: 'x', uri: 5 }, filter: { attributes: [1] }, filters: [null, 'x'], delivery: { retry: 'x' } } },
+  ];
+  for (const j of junk) {
+    const problems = triggerProblems(j);
+    assert.ok(Array.isArray(problems) && problems.length > 0, JSON.stringify(j));
+  }
+});

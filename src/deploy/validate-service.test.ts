@@ -129,3 +129,18 @@ test('validateService throws FN_ERR_INVALID_SERVICE with every path in the messa
   assert.throws(() => validateService('nope'), /FN_ERR_INVALID_SERVICE|must be an object/);
   assert.throws(() => validateService({ ...fresh(), kind: 'Route' }), /kind: must be Service/);
 });
+
+test('junk of any shape gets problems, never a crash', () => {
+  const junk: unknown[] = [
+    null, undefined, 42, 'svc', [], {}, { apiVersion: 'serving.knative.dev/v1', kind: 'Service' },
+    { metadata: null, spec: null },
+    { metadata: { name: 'x', labels: 'a', annotations: [1] }, spec: { template: 'x', traffic: 'all' } },
+    { metadata: { name: 'x' }, spec: { template: { metadata: { annotations: { [`${A}min-scale`]: 5 } }, spec: { containers: [null, 1, 'c'] } }, traffic: [null, 1] } },
+    { metadata: { name: 'x' }, spec: { template: { spec: { containers: [{ ports: [null], env: [null, { name: 3 }], envFrom: [null], readinessProbe: 'x', livenessProbe: { httpGet: 'x' }, resources: { requests: 5, limits: { cpu: {} } }, securityContext: { capabilities: 'x', seccompProfile: 1 } }] } } } },
+  ];
+  for (const j of junk) {
+    const problems = serviceProblems(j);
+    assert.ok(Array.isArray(problems) && problems.length > 0, JSON.stringify(j));
+    for (const p of problems) assert.ok(typeof p.path === 'string' && typeof p.message === 'string');
+  }
+});
