@@ -24,6 +24,7 @@ export async function writeTree(dir: string, files: Record<string, string>): Pro
 /** A TypeScript function: GET answers JSON, /slow waits, a CloudEvent is answered with its data. */
 export const TS_HANDLER = `
 export default async function handler(req: any, ctx: any) {
+  if (ctx.cloudEvent) return { received: req.body, type: ctx.cloudEvent.type };
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/slow') {
     await new Promise((r) => setTimeout(r, Number(url.searchParams.get('ms') ?? 1500)));
