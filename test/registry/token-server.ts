@@ -4,7 +4,7 @@
 // registry's rootcertbundle (distribution's registry/auth/token verifies the chain, iss, aud,
 // nbf/exp and the signature). No token server ships in Debian, hence this double.
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +57,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const certFile = join(dir, 'cert.pem');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
     '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=fnkit-test-token-issuer'], { stdio: 'pipe' });
-  const key = await readFile(keyFile, 'utf8');
+  const key = createPrivateKey(await readFile(keyFile, 'utf8'));
   const certDer = Buffer.from((await readFile(certFile, 'utf8')).replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const service = 'fnkit-test-registry';
   const issuer = 'fnkit-test-issuer';
@@ -65,7 +65,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   const requests: TokenRequestSeen[] = [];
 
   let expiredLeft = opts.expiredFirst ?? 0;
-  const issue = (user: string | undefined, access: Access[], signingKey: string | KeyObject = key) => {
+  const issue = (user: string | undefined, access: Access[], signingKey: KeyObject = key) => {
     const now = Math.floor(Date.now() / 1000);
     const stale = expiredLeft > 0 && signingKey === key;
     if (stale) expiredLeft--;
