@@ -75,9 +75,13 @@ export async function runFunctionTests(spec: FunctionSpec, opts: TestRunOptions)
     });
   }
   const bundled = files.map((f) => resolve(outdir, relative(spec.dir, f).replace(/\.(ts|mts|js|mjs)$/, '.mjs')));
+  const env: Record<string, string | undefined> = { ...process.env, ...spec.env };
+  // set when fn test itself runs under node --test: the inner runner would then report in the
+  // outer runner's binary protocol instead of printing its results
+  delete env.NODE_TEST_CONTEXT;
   const child = spawn(process.execPath, ['--enable-source-maps', '--test', ...(opts.nodeArgs ?? []), ...bundled], {
     cwd: spec.dir,
-    env: { ...process.env, ...spec.env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
     signal: opts.signal,
   });
