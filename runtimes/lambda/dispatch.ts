@@ -85,6 +85,10 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
 
   return async function dispatch(req, ctx) {
     if (req.cloudEvent) return viaCloudEvent(req, ctx);
+    return asBytes(await viaHttp(req, ctx));
+  };
+
+  async function viaHttp(req: RuntimeRequest, ctx: InvocationContext): Promise<RuntimeResponse> {
     const now = Date.now();
     const c: DoorContext = {
       requestId: ctx.requestId,
@@ -117,9 +121,17 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
     const out = door.result(outcome.result, req, c);
     if (out.problem) logError(requestId, out.problem);
     return out.response;
-  };
+  }
 
   function streamOut(st: StreamedResult): RuntimeResponse {
     return streamResponse(st);
   }
+}
+
+/**
+ * Text bodies go out as bytes so the Content-Type is exactly the function's: fastify would
+ * append "; charset=utf-8" to a JSON type for a string body, which API Gateway does not.
+ */
+function asBytes(r: RuntimeResponse): RuntimeResponse {
+  return typeof r.body === 'string' ? { ...r, body: Buffer.from(r.body) } : r;
 }

@@ -216,7 +216,8 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       finish({ ok: false, kind: 'timeout', error }, false);
     }, Math.max(0, req.deadline - Date.now()));
     e.onDeath = (why) => {
-      opts.log(`${new Date().toISOString()} ${req.requestId} ${why.errorMessage}`);
+      // Same shape as the runtime's own "Invoke Error" line, so one grep finds every failure.
+      opts.log(`${new Date().toISOString()}\t${req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
       channel?.fail(new Error(why.errorMessage));
       finish({ ok: false, kind: 'crash', error: why }, false);
     };

@@ -1,0 +1,109 @@
+// One invocation at a time per execution environment, a pool of `concurrency` environments,
+// and failures that stay contained (issue 3 "isolation"; specs/lambda.md §3.2, §3.5, §3.13).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { call, serveLambda } from './helpers.js';
+
+test('concurrency 1: concurrent HTTP requests never overlap inside the function', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route' });
+  try {
+    const replies = await Promise.all(Array.from({ length: 12 }, () => call(s.url, { path: '/?h=exclusive' })));
+    const bodies = replies.map((r) => r.json());
+    assert.ok(bodies.every((b) => b.overlapped === false), JSON.stringify(bodies));
+    assert.equal(new Set(bodies.map((b) => b.stream)).size, 1, 'one environment');
+    // /tmp is per environment and never written by two invocations at once
+    const tmp = await Promise.all(Array.from({ length: 6 }, () => call(s.url, { path: '/?h=tmpfile' })));
+    assert.ok(tmp.every((r) => r.json().same === true));
+  } finally {
+    await s.stop();
+  }
+});
+
+test('concurrency 3: up to 3 environments, each still one invocation at a time', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', config: { concurrency: 3 } });
+  try {
+    const t0 = Date.now();
+    const replies = await Promise.all(Array.from({ length: 12 }, () => call(s.url, { path: '/?h=exclusive' })));
+    const ms = Date.now() - t0;
+    const bodies = replies.map((r) => r.json());
+    assert.ok(bodies.every((b) => b.overlapped === false), JSON.stringify(bodies));
+    const streams = new Set(bodies.map((b) => b.stream));
+    assert.ok(streams.size >= 2 && streams.size <= 3, `${streams.size} environments used`);
+    assert.ok(ms < 12 * 20, `12 x 20 ms handlers took ${ms} ms: they were not spread over the pool`);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a timed-out invocation fails alone with "Task timed out", and the next gets a fresh environment', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 1 });
+  try {
+    const c1 = (await call(s.url, { path: '/?h=counter' })).json();
+    assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 2);
+    const t0 = Date.now();
+    const slow = await call(s.url, { path: '/?h=sleep&ms=5000' });
+    const ms = Date.now() - t0;
+    assert.equal(slow.status, 500, 'HTTP API answers a function failure with 500');
+    assert.equal(slow.text, '{"message":"Internal Server Error"}');
+    assert.ok(ms >= 850 && ms < 2500, `timed out after ${ms} ms with a 1 s timeout`);
+    const line = await s.waitFor(/Task timed out after 1\.00 seconds/);
+    assert.match(line, /^\S+Z [0-9a-f-]{36} Task timed out after 1\.00 seconds$/);
+    const c2 = (await call(s.url, { path: '/?h=counter' })).json();
+    assert.equal(c2.invocations, 1, 'module state was reset: a new environment');
+    assert.ok(c2.initAt > c1.initAt, 'the module was initialised again');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('a busy loop is stopped by the timeout too', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 1 });
+  try {
+    const r = await call(s.url, { path: '/?h=spin' });
+    assert.equal(r.status, 500);
+    assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 1);
+  } finally {
+    await s.stop();
+  }
+});
+
+test('crashes (process.exit, uncaught exception, unhandled rejection) fail alone; the server stays up', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 3 });
+  try {
+    const cases: Array<[string, RegExp]> = [
+      ['processExit', /"errorType":"Runtime\.ExitError","errorMessage":"Runtime exited with error: exit status 3"/],
+      ['uncaught', /"errorType":"RangeError","errorMessage":"thrown in a timer"/],
+      ['unhandled', /"errorType":"Runtime\.UnhandledPromiseRejection","errorMessage":"Error: nobody catches me"/],
+    ];
+    for (const [h, log] of cases) {
+      assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 1, `fresh environment before ${h}`);
+      const r = await call(s.url, { path: `/?h=${h}` });
+      assert.equal(r.status, 500, h);
+      assert.equal(r.text, '{"message":"Internal Server Error"}');
+      await s.waitFor(log);
+      assert.equal((await call(s.url, { path: '/health/liveness' })).status, 200);
+    }
+    assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 1);
+    assert.equal(s.proc.exitCode, null, 'the invoker process is still running');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('6 MB payload limits: a larger result fails, a larger request is 413', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', bodyLimit: 8 * 1024 * 1024, config: { frontDoor: 'http-api' } });
+  try {
+    const big = await call(s.url, { path: '/?h=bigResponse' });
+    assert.equal(big.status, 500);
+    await s.waitFor(/"errorType":"Function\.ResponseSizeTooLarge","errorMessage":"Response payload size exceeded maximum allowed payload size \(6291556 bytes\)\."/);
+    const body = 'x'.repeat(6 * 1024 * 1024);
+    const r = await call(s.url, { method: 'POST', path: '/?h=echo', headers: { 'content-type': 'text/plain' }, body });
+    assert.equal(r.status, 413);
+    assert.deepEqual(r.json(), { message: 'Request Entity Too Large' });
+    // just under the limit still runs
+    const ok = await call(s.url, { method: 'POST', path: '/?h=counter', headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(5 * 1024 * 1024) });
+    assert.equal(ok.status, 200);
+  } finally {
+    await s.stop();
+  }
+});
