@@ -151,14 +151,13 @@ export class RegistryClient {
    */
   async pushBlob(ref: ImageReference, digest: string, size: number, data: Buffer | (() => NodeJS.ReadableStream), opts: PushBlobOptions = {}): Promise<{ uploaded: boolean; mounted?: boolean }> {
     validateDigest(digest, `${formatReference(ref)} blob ${digest}`);
-    if (Buffer.isBuffer(data)) {
-      verifyDigest(`The blob to push as ${digest}`, digest, data);
-      if (data.length !== size) throw digestMismatch(`The blob ${digest} (size)`, `${size} bytes`, `${data.length} bytes`);
-    }
+    if (Buffer.isBuffer(data) && data.length !== size) throw digestMismatch(`The blob ${digest} (size)`, `${size} bytes`, `${data.length} bytes`);
     if (await this.headBlob(ref, digest, true)) {
       this.onProgress({ kind: 'skip', digest, size });
       return { uploaded: false };
     }
+    // Hashed only when it is about to be sent: a skipped 40 MB layer costs no hashing.
+    if (Buffer.isBuffer(data)) verifyDigest(`The blob to push as ${digest}`, digest, data);
     const from = opts.mountFrom;
     if (from && from.registry === ref.registry && from.repository !== ref.repository) {
       const start = `/v2/${ref.repository}/blobs/uploads/?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from.repository)}`;
