@@ -134,7 +134,7 @@ test('credential helpers: credHelpers and credsStore, found on the PATH the stor
   });
 });
 
-test('skopeo, an independent reader, accepts the base image our client pushed', async () => {
+test('skopeo, an independent reader, accepts the base image and the multi-arch index our client pushed', async () => {
   const pushed = await ensureTestBaseImage(registry.host, { auth: { user: USER, password: PASSWORD } });
   const creds = `--creds=${USER}:${PASSWORD}`;
   const { stdout } = await run('skopeo', ['inspect', '--tls-verify=false', creds, `docker://${pushed.reference}`]);
@@ -147,5 +147,12 @@ test('skopeo, an independent reader, accepts the base image our client pushed', 
     await run('skopeo', ['copy', '--quiet', '--src-tls-verify=false', `--src-creds=${USER}:${PASSWORD}`, `docker://${pushed.reference}`, `oci:${dir}/layout:copy`]);
     const index = JSON.parse(await readFile(join(dir, 'layout', 'index.json'), 'utf8'));
     assert.equal(index.manifests[0].digest, pushed.digest);
+    // The multi-arch index: skopeo copies it whole, every platform's manifest and blobs.
+    const multi = await ensureTestBaseImage(registry.host, { multiArch: true, auth: { user: USER, password: PASSWORD } });
+    const raw = JSON.parse((await run('skopeo', ['inspect', '--raw', '--tls-verify=false', creds, `docker://${multi.reference}`])).stdout);
+    assert.deepEqual(raw.manifests.map((m: any) => `${m.platform.os}/${m.platform.architecture}`), ['linux/amd64', 'linux/arm64']);
+    await run('skopeo', ['copy', '--quiet', '--multi-arch', 'all', '--src-tls-verify=false', `--src-creds=${USER}:${PASSWORD}`, `docker://${multi.reference}`, `oci:${dir}/multi:copy`]);
+    const multiIndex = JSON.parse(await readFile(join(dir, 'multi', 'index.json'), 'utf8'));
+    assert.equal(multiIndex.manifests[0].digest, multi.digest);
   });
 });
