@@ -47,7 +47,6 @@ export class BootstrapHost {
   private starting: Promise<void> | undefined;
   private current: Current | undefined;
   private stopping = false;
-  private readonly onParentExit = () => this.killNow();
 
   constructor(opts: BootstrapHostOptions) {
     this.opts = opts;
@@ -98,7 +97,6 @@ export class BootstrapHost {
     const proc = spawn(this.opts.bootstrap, [], { cwd: this.opts.taskRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.proc = proc;
     this.api = api;
-    process.on('exit', this.onParentExit);
     for (const s of [proc.stdout!, proc.stderr!]) createInterface({ input: s, crlfDelay: Infinity }).on('line', this.opts.log);
     proc.on('error', (err: NodeJS.ErrnoException) => {
       settle.fail({ errorType: 'Runtime.InvalidEntrypoint', errorMessage: `cannot start ${this.opts.bootstrap}: ${err.code ?? ''} ${err.message}`.trim() });
@@ -107,10 +105,11 @@ export class BootstrapHost {
     proc.on('exit', (code, signal) => {
       const how = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : `exit status ${code}`;
       settle.fail(initError ?? { errorType: 'Runtime.ExitError', errorMessage: `RequestId: - Error: Runtime exited with error: ${how}` });
-      const cur = this.current;
+      // A retired process (timed out, replaced) no longer owns the host's state.
+      const cur = this.proc === proc ? this.current : undefined;
       if (cur) {
         this.finish({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${cur.id} Error: Runtime exited with error: ${how}` } });
-      } else if (!this.stopping) {
+      } else if (this.proc === proc && !this.stopping) {
         this.opts.log(`bootstrap exited (${how}); it will be started again on the next invocation`);
       }
       void this.cleanup(proc, api);
@@ -123,6 +122,7 @@ export class BootstrapHost {
     try {
       await ready;
     } catch (err) {
+      if (this.proc === proc) this.retire();
       this.kill(proc);
       throw err;
     } finally {
@@ -148,9 +148,12 @@ export class BootstrapHost {
     const secs = this.opts.timeout.toFixed(2);
     this.opts.log(`${new Date().toISOString()} ${id} Task timed out after ${secs} seconds`);
     this.api?.abandon(id);
+    // The sandbox is reset after a timeout: retire the process now (its exit comes later), so
+    // the next invocation starts a fresh one instead of landing on the dying one.
+    const proc = this.proc;
+    this.retire();
     this.finish({ ok: false, kind: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${id} Error: Task timed out after ${secs} seconds` } });
-    // The sandbox is reset after a timeout: the next invocation gets a fresh process.
-    this.kill(this.proc);
+    this.kill(proc);
   }
 
   private report(r: Exclude<RuntimeReport, { kind: 'init-error' }>): void {
@@ -177,16 +180,18 @@ export class BootstrapHost {
     }
   }
 
-  private killNow(): void {
+  /** Synchronous kill, for the parent's own 'exit' event. */
+  killNow(): void {
     this.kill(this.proc);
   }
 
+  private retire(): void {
+    this.proc = undefined;
+    this.api = undefined;
+  }
+
   private async cleanup(proc: ChildProcess, api: RuntimeApiServer): Promise<void> {
-    if (this.proc === proc) {
-      this.proc = undefined;
-      this.api = undefined;
-      process.off('exit', this.onParentExit);
-    }
+    if (this.proc === proc) this.retire();
     // The bootstrap may have left children in its group (a backgrounded curl...).
     if (proc.pid !== undefined) {
       try {

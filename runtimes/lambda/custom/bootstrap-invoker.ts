@@ -38,6 +38,9 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
   const idle: BootstrapHost[] = [];
   const queue: Waiting[] = [];
   let closed = false;
+  // A dying parent takes its bootstraps along (they run in their own process groups).
+  const onParentExit = () => hosts.forEach((h) => h.killNow());
+  process.on('exit', onParentExit);
 
   const makeHost = (path: string) =>
     new BootstrapHost({
@@ -70,7 +73,8 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
     const outcome = await host.invoke({
       requestId: req.requestId,
       body: Buffer.from(JSON.stringify(req.event === undefined ? null : req.event)),
-      deadline: req.deadline,
+      // On AWS the init phase has its own limit and does not eat into the function timeout.
+      deadline: req.deadline + (initMs ?? 0),
       functionArn: arn,
       traceId: toXrayTraceId(req.traceId),
       clientContext: contextHeader(req.clientContext),
@@ -177,6 +181,7 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
         w.resolve({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'the function is shutting down' } });
       }
       await Promise.all(hosts.map((h) => h.stop()));
+      process.off('exit', onParentExit);
     },
   };
 }

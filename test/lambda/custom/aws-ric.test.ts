@@ -133,5 +133,5 @@ test('a timeout under the RIC: Sandbox.Timedout, then a fresh process (module st
   assert.match(t.json.errorMessage, /Task timed out after 1\.00 seconds/);
   const next = await invokeApi(s.url, {});
   assert.equal(next.status, 200);
-  assert.equal(next.json.invocations, 1);
+  assert.equal(next.json.invocations, 1, next.text);
 });
