@@ -8,10 +8,11 @@ import type { Container, EnvFromSource, EnvVar, KnativeService, KnativeTrigger, 
 import { serviceOwnerRef, toTriggers } from './trigger.js';
 import { validateService, validateTrigger } from './validate.js';
 import { validateDeploySection } from './validate-deploy.js';
-import { INVOKER_ENV, normalizeQuantity, splitRef, windowSeconds } from './validate-rules.js';
+import { DIGEST_REF, INVOKER_ENV, normalizeQuantity, splitRef, windowSeconds } from './validate-rules.js';
 
 export type { Subscription } from './trigger.js';
 export { toTrigger, toTriggers, triggerName, serviceOwnerRef } from './trigger.js';
+export { DIGEST_REF, INVOKER_ENV } from './validate-rules.js';
 
 /** Our label and annotation prefix (the Function CRD group). */
 export const LABEL_PREFIX = 'fnkit.dev';
@@ -22,10 +23,6 @@ export const MANAGED_BY = 'fnkit';
 export const CONTAINER_PORT = 8080;
 export const CONTAINER_NAME = 'user-container';
 
-export { INVOKER_ENV } from './validate-rules.js';
-
-/** A reference carries a digest: repo[:tag]@sha256:<64 hex>. */
-export const DIGEST_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/i;
 
 export interface ServiceOptions {
   namespace?: string;

@@ -102,6 +102,9 @@ export const INVOKER_ENV = {
   replySource: 'FN_CE_REPLY_SOURCE',
 } as const;
 
+/** A reference that carries a digest: repo[:tag]@sha256:<64 hex> (distribution reference grammar). */
+export const DIGEST_REF = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?@sha256:[a-f0-9]{64}$/i;
+
 /** Reserved in the serving container by the webhook (k8s_validation.go reservedEnvVars L54). */
 export const RESERVED_ENV = ['PORT', 'K_SERVICE', 'K_CONFIGURATION', 'K_REVISION'] as const;
 /** queue-proxy and profiling ports (k8s_validation.go reservedPorts L61). */

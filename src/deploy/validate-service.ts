@@ -5,10 +5,9 @@
 import type { SchemaProblem as Problem } from './validate-crd.js';
 import {
   DNS1035_LABEL_RULE, DNS1123_SUBDOMAIN_RULE, RESERVED_ENV, RESERVED_PORTS, isDns1035Label, isDns1123Label,
-  isDns1123Subdomain, isQuantity, labelValueProblem, qualifiedNameProblem, quantityValue, goDurationSeconds,
+  isDns1123Subdomain, isQuantity, labelValueProblem, qualifiedNameProblem, quantityValue, goDurationSeconds, DIGEST_REF,
 } from './validate-rules.js';
 import { annotationProblems } from './validate-annotations.js';
-import { DIGEST_REF } from './manifest.js';
 
 export interface ServiceRuleOptions {
   /** config-defaults max-revision-timeout-seconds (default 600). */
