@@ -115,7 +115,9 @@ export class Transport {
     const url = /^https?:\/\//.test(req.path) ? req.path : base + req.path;
     let scopes = req.scopes;
     for (let attempt = 0; ; attempt++) {
-      const authorization = await this.authorizer.header(registry, scopes);
+      // Credentials go to the registry only, never to another host an upload Location names
+      // (go-containerregistry's transport does the same).
+      const authorization = new URL(url).host === new URL(base).host ? await this.authorizer.header(registry, scopes) : undefined;
       const headers = { ...req.headers };
       if (authorization) headers.authorization = authorization;
       let res: HttpResponse;

@@ -15,6 +15,7 @@ import { parseReference } from '../../src/registry/reference.js';
 import { ensureTestBaseImage } from '../support/base-image.js';
 import { startRegistry, type TestRegistry } from '../support/registry.js';
 import { tinyImage, withTempDir } from './helpers.js';
+import { startProxy } from './proxy.js';
 
 const run = promisify(execFile);
 const USER = 'fnkit';
@@ -132,6 +133,29 @@ test('credential helpers: credHelpers and credsStore, found on the PATH the stor
       } finally { c.close(); }
     }
   });
+});
+
+test('credentials are not sent to another host that an upload Location names', async () => {
+  const basic = 'Basic ' + Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+  // "storage" stands for an object store with a signed URL: it authenticates to the registry itself.
+  const storage = await startProxy(registry.host, { addHeaders: { authorization: basic } });
+  const front = await startProxy(registry.host, { rewriteLocation: (loc) => loc.replace(front.host, storage.host) });
+  const c = client(new StaticCredentialStore({ [front.host]: { username: USER, password: PASSWORD } }));
+  try {
+    const ref = parseReference(`${front.host}/elsewhere/app:1`);
+    const data = Buffer.from('uploaded to another host');
+    assert.deepEqual(await c.pushBlob(ref, sha256Digest(data), data.length, data), { uploaded: true });
+    const put = storage.seen.find((s) => s.method === 'PUT');
+    assert.ok(put, JSON.stringify(storage.seen));
+    assert.equal(put.authorization, undefined, 'no Authorization header reached the other host');
+    assert.equal(put.status, 201);
+    assert.ok(front.seen.some((s) => s.method === 'POST' && s.authorization === basic), 'the registry itself got the credentials');
+    assert.equal(await c.hasBlob(ref, sha256Digest(data)), true);
+  } finally {
+    c.close();
+    await front.close();
+    await storage.close();
+  }
 });
 
 test('skopeo, an independent reader, accepts the base image and the multi-arch index our client pushed', async () => {

@@ -5,7 +5,14 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-export interface Seen { method: string; path: string; status?: number }
+export interface Seen { method: string; path: string; status?: number; authorization?: string }
+
+export interface ProxyOptions {
+  /** Rewrite the registry's Location header (send uploads to another host). */
+  rewriteLocation?: (location: string) => string;
+  /** Headers added before forwarding (after recording what the client sent). */
+  addHeaders?: Record<string, string>;
+}
 
 /** What to do with one request: pass it on (undefined), answer it, drop it, or corrupt the answer. */
 export type Fault = undefined | { status: number; body?: string; headers?: Record<string, string> } | 'reset' | 'corrupt';
@@ -19,7 +26,7 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: string): Promise<TestProxy> {
+export async function startProxy(target: string, opts: ProxyOptions = {}): Promise<TestProxy> {
   const [thost, tport] = target.split(':') as [string, string];
   const sockets = new Set<Socket>();
   const proxy: TestProxy = {
@@ -32,7 +39,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
     }),
   };
   const server = http.createServer((req, res) => {
-    const entry: Seen = { method: req.method!, path: req.url! };
+    const entry: Seen = { method: req.method!, path: req.url!, authorization: req.headers.authorization };
     proxy.seen.push(entry);
     const fault = proxy.fault?.({ method: entry.method, path: entry.path });
     if (fault === 'reset') {
@@ -46,8 +53,9 @@ export async function startProxy(target: string): Promise<TestProxy> {
       res.end(fault.body ?? '');
       return;
     }
-    const up = http.request({ host: thost, port: Number(tport), method: req.method, path: req.url, headers: req.headers }, (ur) => {
+    const up = http.request({ host: thost, port: Number(tport), method: req.method, path: req.url, headers: { ...req.headers, ...opts.addHeaders } }, (ur) => {
       entry.status = ur.statusCode;
+      if (opts.rewriteLocation && typeof ur.headers.location === 'string') ur.headers.location = opts.rewriteLocation(ur.headers.location);
       if (fault === 'corrupt') {
         const chunks: Buffer[] = [];
         ur.on('data', (c: Buffer) => chunks.push(c));
