@@ -14,6 +14,8 @@ Exit codes:
 export async function runCli(program: Command, argv: string[]): Promise<void> {
   program.exitOverride();
   program.showHelpAfterError('(run with --help for usage)');
+  // subcommands copy these settings only when created after them, and commands register first
+  for (const sub of program.commands) sub.exitOverride().showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', EXIT_CODES_HELP);
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));

@@ -8,7 +8,7 @@ import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
 import type { FunctionSpec } from '../config/types.js';
 import { fnkitPaths, type FnkitPaths } from './bundle-paths.js';
 import { DEFAULTS_MODULE, invokerDefaults } from './bundle-entry.js';
-import { bundleError, fnkitAliasPlugin } from './bundle.js';
+import { bundleError, checkHandlerFile, fnkitAliasPlugin } from './bundle.js';
 import { nativeAddonPlugin } from './bundle-native.js';
 
 export const HOST_FILE = 'host.mjs';
@@ -77,6 +77,7 @@ if (process.send) {
 }
 
 export async function createDevBundles(spec: FunctionSpec, opts: { outdir: string }): Promise<DevBundles> {
+  checkHandlerFile(spec);
   const esbuild = await import('esbuild');
   const paths = fnkitPaths();
   const outdir = resolve(opts.outdir);

@@ -3,6 +3,7 @@
 // .ts lines under `node --enable-source-maps`. Used by `fn run` (dev, incremental) and by the
 // image builder (production).
 import { mkdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BuildContext, BuildOptions, Message, Plugin } from 'esbuild';
 import { FnkitError } from '../errors.js';
@@ -56,6 +57,7 @@ export interface BundleContext {
 /** An incremental bundler for `fn run --watch`: create once, rebuild on every save. */
 export async function createBundleContext(spec: FunctionSpec, opts: BundleOptions): Promise<BundleContext> {
   throwIfAborted(opts.signal);
+  checkHandlerFile(spec);
   const esbuild = await import('esbuild');
   const paths = fnkitPaths();
   const outdir = resolve(opts.outdir);
@@ -112,6 +114,18 @@ export async function createBundleContext(spec: FunctionSpec, opts: BundleOption
       await ctx.dispose();
     },
   };
+}
+
+/** A node function's handler file must exist: say so in fn.yaml terms, not esbuild's. */
+export function checkHandlerFile(spec: FunctionSpec): void {
+  if (spec.runtime !== 'node') return;
+  const file = join(spec.dir, spec.handler);
+  if (!existsSync(file)) {
+    throw new FnkitError('FN_ERR_NO_HANDLER_FILE', `the handler file ${file} (fn.yaml field "handler": ${JSON.stringify(spec.handler)}) does not exist`, {
+      hint: `create it, or point "handler" in ${spec.file} at the module that exports the handler`,
+      data: { file: spec.file, field: 'handler', handler: spec.handler },
+    });
+  }
 }
 
 /** Resolves `fnkit`, `fnkit/testing` and the baked defaults module to fnkit's own sources. */
