@@ -2,9 +2,12 @@
 // and esbuild itself cannot be bundled.
 import { build } from 'esbuild';
 
+// splitting: each command's lazy import() becomes its own chunk. In one file esbuild hoists every
+// package import to the top, so `fn --help` would load @kubernetes/client-node, ajv, yaml...
 await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'dist/cli.js',
+  entryPoints: { cli: 'cli/main.ts' },
+  outdir: 'dist',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -1,0 +1,125 @@
+// The fn build benchmark (issue 4). For examples/hello-ts, with the base image cached: wall time
+// of `fn build` (the real CLI, node startup included) to an OCI layout and to a local registry
+// (Debian's docker-registry, started here), after a one-line source edit (esbuild runs) and with
+// no change (the bundle memo answers); and the size of the function's own layer (gzip) beside a
+// `npm ci --omit=dev` node_modules layer of an equivalent fastify deployment (fastify 5 +
+// cloudevents, what fnkit's bundle holds). Runs are interleaved; the median is reported.
+//
+// Knobs: BENCH_QUICK=1 (3 runs instead of 7), BENCH_BUILD_RUNS.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { register } from 'tsx/esm/api';
+import { parse, stringify } from 'yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const RUNS = Number(process.env.BENCH_BUILD_RUNS ?? (process.env.BENCH_QUICK === '1' ? 3 : 7));
+const log = (...a) => console.error('[bench:build]', ...a);
+const TARGETS = { warmMs: 1000, noChangeMs: 500, layerBytes: 100 * 1024 };
+
+register();
+const { startRegistry } = await import('../../test/support/registry.ts');
+const { ensureTestBaseImage } = await import('../../test/support/base-image.ts');
+const { makeLayer } = await import('../../src/build/layer.ts');
+
+if (!existsSync(join(root, 'dist', 'cli.js'))) execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+
+const tmp = mkdtempSync(join(tmpdir(), 'fnkit-bench-build-'));
+const reg = await startRegistry();
+try {
+  const base = await ensureTestBaseImage(reg.host);
+  // pinned by digest: resolving the base then needs no request at all
+  const baseRef = `${base.reference.replace(/:[^:/]+$/, '')}@${base.digest}`;
+  const example = join(root, 'examples', 'hello-ts');
+  const fnDir = join(tmp, 'hello-ts');
+  cpSync(example, fnDir, { recursive: true, filter: (p) => !p.includes('node_modules') && !p.includes('/.fn') });
+  const yaml = parse(readFileSync(join(fnDir, 'fn.yaml'), 'utf8'));
+  yaml.build = { ...(yaml.build ?? {}), base: baseRef };
+  writeFileSync(join(fnDir, 'fn.yaml'), stringify(yaml));
+  const source = readFileSync(join(fnDir, yaml.handler ?? 'index.ts'), 'utf8');
+  const env = { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache') };
+
+  function fnBuild(args) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [join(root, 'bin', 'fn.js'), 'build', fnDir, '-o', 'json', ...args], { env, encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`fn build ${args.join(' ')} failed:\n${r.stderr}`);
+    return { ms, result: JSON.parse(r.stdout) };
+  }
+  let edits = 0;
+  const edit = () => writeFileSync(join(fnDir, yaml.handler ?? 'index.ts'), `${source}\nexport const benchEdit${++edits} = ${edits};\n`);
+  const layout = () => ['--layout', join(tmp, 'oci')];
+  const registry = () => ['--image', `${reg.host}/bench/hello-ts:latest`, '--push'];
+
+  log('warming the caches (base blobs, first push)');
+  fnBuild([...layout()]);
+  fnBuild([...registry()]);
+
+  const times = { layoutWarm: [], registryWarm: [], layoutNoChange: [], registryNoChange: [] };
+  let fnLayer;
+  for (let i = 0; i < RUNS; i++) {
+    const order = i % 2 === 0 ? ['layout', 'registry'] : ['registry', 'layout'];
+    for (const target of order) {
+      const args = target === 'layout' ? layout() : registry();
+      edit();
+      const warm = fnBuild(args);
+      const same = fnBuild(args);
+      if (same.result.digest !== warm.result.digest) throw new Error('a no-change rebuild changed the digest');
+      times[`${target}Warm`].push(warm.ms);
+      times[`${target}NoChange`].push(same.ms);
+      fnLayer = warm.result.layers.at(-1);
+    }
+    log(`round ${i + 1}/${RUNS} done`);
+  }
+
+  // what a conventional deployment ships instead: node_modules from `npm ci --omit=dev`
+  let depsLayerBytes;
+  let depsNote = 'fastify@5 + cloudevents@10, npm ci --omit=dev, as one reproducible gzip layer';
+  try {
+    const proj = join(tmp, 'conventional');
+    mkdirSync(proj);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'conventional', version: '1.0.0', private: true, dependencies: { fastify: pkg.dependencies.fastify, cloudevents: pkg.dependencies.cloudevents } }));
+    execFileSync('npm', ['install', '--package-lock-only', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: proj, stdio: 'ignore' });
+    execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: proj, stdio: 'ignore' });
+    const files = execFileSync('find', ['node_modules', '-type', 'f'], { cwd: proj, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const layer = makeLayer(files.map((f) => ({ path: `app/${f}`, type: 'file', data: readFileSync(join(proj, f)) })), 0, 'node_modules');
+    depsLayerBytes = layer.size;
+  } catch (err) {
+    depsNote = `npm registry unreachable: ${String(err.message).split('\n')[0]}`;
+  }
+
+  const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+  const verdict = (ok) => (ok ? 'PASS' : 'MISS');
+  const kb = (b) => `${(b / 1024).toFixed(1)} KiB`;
+  const rows = [
+    ['warm build → OCI layout (source edited)', `${m.layoutWarm.toFixed(0)} ms`, '< 1000 ms', verdict(m.layoutWarm < TARGETS.warmMs)],
+    ['warm build → local registry (source edited)', `${m.registryWarm.toFixed(0)} ms`, '< 1000 ms', verdict(m.registryWarm < TARGETS.warmMs)],
+    ['no-change rebuild → OCI layout', `${m.layoutNoChange.toFixed(0)} ms`, '< 500 ms', verdict(m.layoutNoChange < TARGETS.noChangeMs)],
+    ['no-change rebuild → local registry', `${m.registryNoChange.toFixed(0)} ms`, '< 500 ms', verdict(m.registryNoChange < TARGETS.noChangeMs)],
+    ['hello-ts function layer (gzip, bundle + source map)', kb(fnLayer.size), '< 100 KiB', verdict(fnLayer.size < TARGETS.layerBytes)],
+    ['conventional node_modules layer (gzip)', depsLayerBytes ? kb(depsLayerBytes) : 'n/a', depsNote, depsLayerBytes ? `${(depsLayerBytes / fnLayer.size).toFixed(1)}x ours` : ''],
+  ];
+  const table = [
+    `### fn build (examples/hello-ts, base cached, median of ${RUNS}, wall time of the CLI incl. node startup)`,
+    '',
+    '| measure | value | target | verdict |',
+    '|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  console.log(table);
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(root, 'bench', 'results', 'build.json'), JSON.stringify({
+    date: new Date().toISOString(), node: process.version, runs: RUNS, medianMs: m, samplesMs: times,
+    functionLayerBytes: fnLayer.size, conventionalLayerBytes: depsLayerBytes ?? null, conventionalNote: depsNote,
+    targets: TARGETS,
+  }, null, 2) + '\n');
+} finally {
+  await reg.stop();
+  rmSync(tmp, { recursive: true, force: true });
+}
