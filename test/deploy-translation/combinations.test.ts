@@ -70,13 +70,19 @@ test('300 generated valid functions render to objects the real CRDs and the webh
   const image = `registry.example.com:5000/team/fn@sha256:${'5e'.repeat(32)}`;
   for (let i = 0; i < 300; i++) {
     const name = ['hello', 'a', 'orders-api', `f${i}`][i % 4]!;
+    const lambda = i % 3 === 0;
+    const deploy = randomDeploy(r, name);
+    // A Lambda pod takes at most its worker pool's worth of events (validate-deploy.ts).
+    const pool = lambda && typeof deploy.concurrency === 'number' ? Math.min(256, Math.max(1, deploy.concurrency)) : undefined;
+    if (pool !== undefined) deploy.concurrency = pool;
     const doc = {
       name,
-      runtime: i % 3 === 0 ? 'lambda' : 'node',
+      runtime: lambda ? 'lambda' : 'node',
+      ...(pool !== undefined ? { lambda: { concurrency: pool } } : {}),
       timeout: [1, '1.5', '30s', '10m'][i % 4],
       env: i % 2 ? { GREETING: 'hi', N: '1' } : {},
       invoker: i % 5 === 0 ? { reservedPrefix: '/_fn', bodyLimit: '1mb' } : {},
-      deploy: randomDeploy(r, name),
+      deploy,
     };
     const yaml = stringify(doc);
     const spec = parseFunction(yaml, `/fns/${name}/fn.yaml`);

@@ -47,8 +47,11 @@ test('apply creates, an identical apply is a no-op, a change bumps generation', 
   assert.equal(a.metadata.generation, 1);
   assert.equal(a.metadata.namespace, 'team-a');
   assert.ok(a.metadata.managedFields.some((m: any) => m.manager === 'fn' && m.operation === 'Apply'));
+  let settled = a;
+  while (!settled.status?.observedGeneration) { await new Promise((r) => setTimeout(r, 10)); settled = await kube.get<any>(KSERVICE, 'one'); } // Knative wrote its status
   const b = await kube.apply<any>(KSERVICE, svc('one', 'img@sha256:1'));
-  assert.equal(b.metadata.resourceVersion, a.metadata.resourceVersion);
+  assert.equal(b.metadata.resourceVersion, settled.metadata.resourceVersion, 'nothing written');
+  assert.equal(b.metadata.generation, 1);
   const c = await kube.apply<any>(KSERVICE, svc('one', 'img@sha256:2'));
   assert.equal(c.metadata.generation, 2);
   assert.ok(Number(c.metadata.resourceVersion) > Number(a.metadata.resourceVersion));

@@ -60,6 +60,12 @@ export class Store {
     obj.metadata.resourceVersion = String(++this.rv);
     this.objects.set(k, { res, obj, owners, ops });
     this.emit({ rv: this.rv, type: prev ? 'MODIFIED' : 'ADDED', res, obj });
+    // the garbage collector also removes dependents whose owners are all gone already (a
+    // controller that wrote after its owner was deleted): "dangling" owner references
+    const ownerRefs: Array<{ uid: string }> = obj.metadata.ownerReferences ?? [];
+    if (ownerRefs.length > 0 && ownerRefs.every((o) => !this.all().some((s) => s.obj.metadata.uid === o.uid))) {
+      setImmediate(() => { if (this.get(res, ns, obj.metadata.name)?.obj.metadata.uid === obj.metadata.uid) this.remove(res, ns, obj.metadata.name); });
+    }
     return obj;
   }
 
