@@ -38,6 +38,8 @@ const INVALID: Array<[title: string, yaml: string, message: RegExp]> = [
   ['window with the cpu metric (HPA)', 'deploy: {scale: {metric: cpu, window: 60s}}', /field "deploy\.scale\.window" applies only to the concurrency and rps metrics/],
   ['unknown metric', 'deploy: {scale: {metric: latency}}', /field "deploy\.scale\.metric" must be one of "concurrency", "rps", "cpu", "memory"/],
   ['containerConcurrency above 1000', 'deploy: {concurrency: 5000}', /field "deploy\.concurrency" must be between 0 \(unlimited\) and 1000/],
+  ['lambda concurrency above the worker pool', 'runtime: lambda\nlambda: {concurrency: 4}\ndeploy: {concurrency: 10}', /field "deploy\.concurrency" must be between 1 and lambda\.concurrency \(4\) for runtime lambda, got 10/],
+  ['lambda concurrency unlimited', 'runtime: lambda\ndeploy: {concurrency: 0}', /field "deploy\.concurrency" must be between 1 and lambda\.concurrency \(1\)/],
   ['containerConcurrency negative', 'deploy: {concurrency: -1}', /field "deploy\.concurrency" must be between 0/],
   ['cpu not a quantity', 'deploy: {resources: {limits: {cpu: lots}}}', /field "deploy\.resources\.limits\.cpu" must be a positive Kubernetes quantity like "500m"/],
   ['memory with a bad unit', 'deploy: {resources: {requests: {memory: 128MB}}}', /field "deploy\.resources\.requests\.memory" must be a positive Kubernetes quantity/],

@@ -57,6 +57,14 @@ export function deployProblems(spec: FunctionSpec): Problem[] {
   if (d.concurrency !== undefined && (d.concurrency < 0 || d.concurrency > MAX_CONTAINER_CONCURRENCY)) {
     add('deploy.concurrency', `must be between 0 (unlimited) and ${MAX_CONTAINER_CONCURRENCY}, got ${d.concurrency}`);
   }
+  if (spec.runtime === 'lambda' && d.concurrency !== undefined) {
+    // Each Lambda worker runs one event at a time (issue 3); requests beyond the pool would queue
+    // inside the pod, where Knative's autoscaler cannot see them.
+    const pool = typeof spec.lambda?.concurrency === 'number' ? spec.lambda.concurrency : 1;
+    if (d.concurrency === 0 || d.concurrency > pool) {
+      add('deploy.concurrency', `must be between 1 and lambda.concurrency (${pool}) for runtime lambda, got ${d.concurrency}: raise lambda.concurrency for more events per pod, or leave deploy.concurrency unset`);
+    }
+  }
   resourceProblems(d.resources ?? {}, add);
   envProblems(spec, add);
   trafficProblems(spec, add);
