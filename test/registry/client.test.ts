@@ -253,6 +253,27 @@ test('a registry that is down is FN_ERR_REGISTRY_UNREACHABLE naming host:port, q
   } finally { c.close(); }
 });
 
+test('plain HTTP to a registry that is not loopback needs insecure', async () => {
+  // Linux connects 0.0.0.0 to this machine, but by name it is not a loopback address, so the
+  // loopback exemption does not apply: the same real registry, seen as a remote one.
+  const remote = parseReference(`0.0.0.0:${proxy.host.split(':')[1]}/remote/app:1`);
+  const strict = client();
+  try {
+    await assert.rejects(strict.getManifest(remote), (e: any) => {
+      assert.equal(e.code, 'FN_ERR_REGISTRY_UNREACHABLE');
+      assert.match(e.message, /https:\/\/0\.0\.0\.0:\d+\/v2\//);
+      assert.match(e.hint, /insecure/);
+      return true;
+    });
+  } finally { strict.close(); }
+  const relaxed = client(undefined, { insecure: true });
+  try {
+    const data = Buffer.from('over plain http');
+    assert.deepEqual(await relaxed.pushBlob(remote, sha256Digest(data), data.length, data), { uploaded: true });
+    assert.deepEqual(await relaxed.getBlob(remote, sha256Digest(data)), data);
+  } finally { relaxed.close(); }
+});
+
 test('an aborted signal stops the client with an AbortError', async () => {
   const ac = new AbortController();
   const c = client(undefined, { signal: ac.signal });
