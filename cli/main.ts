@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { runCli } from './run.js';
 // command registrations (one import and one line in `commands` each)
 // @commands-imports
+import { register as importCmd } from './commands/import.js';
 import { register as deployCmd } from './commands/deploy.js';
 import { register as listCmd } from './commands/list.js';
 import { register as describeCmd } from './commands/describe.js';
@@ -22,6 +23,7 @@ import { register as testCmd } from './commands/test.js';
 
 const commands: Array<(program: Command) => void> = [
   // @commands-list
+  importCmd,
   deployCmd, listCmd, describeCmd, deleteCmd, logsCmd, subscribeCmd, unsubscribeCmd, controllerCmd, installCmd,
   buildCmd,
   createCmd, runCmd, invokeCmd, testCmd,
