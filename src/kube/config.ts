@@ -5,6 +5,7 @@
 // The namespace is the flag, else the context's namespace, else "default".
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { isIPv6 } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { FnkitError } from '../errors.js';
 
@@ -83,7 +84,14 @@ export function loadKubeTarget(opts: KubeOptions, env: KubeEnvironment): KubeTar
     source = join(env.HOME, '.kube', 'config');
     loadFile(kc, source);
   } else if (env.KUBERNETES_SERVICE_HOST && existsSync(saRoot + SA_DIR + '/token')) {
-    kc.loadFromCluster(saRoot);
+    // as client-node's loadFromCluster, but from the environment passed in, not process.env
+    const host = isIPv6(env.KUBERNETES_SERVICE_HOST) ? `[${env.KUBERNETES_SERVICE_HOST}]` : env.KUBERNETES_SERVICE_HOST;
+    const port = env.KUBERNETES_SERVICE_PORT ?? '443';
+    const scheme = ['80', '8080', '8001'].includes(port) ? 'http' : 'https';
+    kc.loadFromClusterAndUser(
+      { name: 'inCluster', server: `${scheme}://${host}:${port}`, caFile: saRoot + SA_DIR + '/ca.crt', skipTLSVerify: false },
+      { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: saRoot + SA_DIR + '/token' } } },
+    );
     source = 'in-cluster service account';
   } else {
     throw new FnkitError('FN_ERR_NO_KUBECONFIG', 'no Kubernetes configuration found: KUBECONFIG is not set, ~/.kube/config does not exist and this is not a pod with a service account', {
