@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseFunction } from '../config/fn-yaml.js';
+import { targetReference, parseEpoch, publicUrl, portableSourceMap, defaultCacheRoot, DEFAULT_BASE } from './builder.js';
+import { pinnedReference, summary, formatSize } from './report.js';
+
+const spec = (build = '') => parseFunction(`name: hello\n${build ? `build:\n${build}` : ''}`, '/work/fns/hello/fn.yaml');
+
+const targets: [string, string, string | undefined, string | undefined][] = [
+  ['option wins', '  image: ghcr.io/a/b:1\n', 'localhost:5000/x:2', 'localhost:5000/x:2'],
+  ['build.image', '  image: ghcr.io/a/b:1\n  registry: quay.io/q\n', undefined, 'ghcr.io/a/b:1'],
+  ['build.registry + name', '  registry: quay.io/team/\n', undefined, 'quay.io/team/hello'],
+  ['nothing', '', undefined, undefined],
+];
+for (const [name, yaml, option, want] of targets) {
+  test(`targetReference: ${name}`, () => {
+    const r = targetReference(spec(yaml), { image: option });
+    assert.equal(r && `${r.registry}/${r.repository}${r.tag ? ':' + r.tag : ''}`, want);
+  });
+}
+
+test('fn.yaml build: keys are checked, unknown ones named', () => {
+  const s = spec('  base: node:24-slim\n  platforms: [linux/amd64]\n  include: ["views/**"]\n  external: [sharp]\n  insecure: true\n');
+  assert.deepEqual(s.build, { base: 'node:24-slim', platforms: ['linux/amd64'], include: ['views/**'], external: ['sharp'], insecure: true });
+  assert.throws(() => spec('  bse: node\n'), { code: 'FN_ERR_FN_YAML_INVALID', message: /unknown field "build.bse"/ });
+  assert.throws(() => spec('  platforms: [amd64]\n'), { code: 'FN_ERR_FN_YAML_INVALID', message: /build.platforms.0/ });
+  assert.throws(() => spec('  insecure: "yes"\n'), { code: 'FN_ERR_FN_YAML_INVALID', message: /build.insecure/ });
+  assert.equal(spec().build.base, undefined);
+  assert.match(DEFAULT_BASE, /^docker\.io\/library\/node:24/);
+});
+
+const epochs: [string | undefined, number | RegExp][] = [[undefined, 0], ['', 0], ['1700000000', 1_700_000_000], [' 5 ', 5], ['-1', /whole number/], ['1.5', /whole number/], ['tomorrow', /whole number/]];
+for (const [value, want] of epochs) {
+  test(`parseEpoch(${JSON.stringify(value)})`, () => {
+    if (typeof want === 'number') assert.equal(parseEpoch(value), want);
+    else assert.throws(() => parseEpoch(value), { code: 'FN_ERR_SOURCE_DATE_EPOCH', message: want });
+  });
+}
+
+const urls: [string, string][] = [
+  ['git@github.com:acme/fns.git', 'https://github.com/acme/fns'],
+  ['https://user:ghp_token@github.com/acme/fns.git', 'https://github.com/acme/fns'],
+  ['https://gitlab.example/acme/fns', 'https://gitlab.example/acme/fns'],
+];
+for (const [url, want] of urls) test(`publicUrl drops credentials: ${url}`, () => assert.equal(publicUrl(url), want));
+
+test('portableSourceMap: no host paths left in sources', () => {
+  const map = { version: 3, sources: ['../../work/main/invoker/main.ts', '../fns/hello/index.ts', '../../work/main/node_modules/fastify/fastify.js', '../elsewhere/x.js'], mappings: 'AAAA' };
+  const out = JSON.parse(portableSourceMap(Buffer.from(JSON.stringify(map)), '/tmp/out', '/tmp/fns/hello', '/work/main').toString());
+  assert.deepEqual(out.sources, ['fnkit/invoker/main.ts', 'index.ts', 'node_modules/fastify/fastify.js', 'external/x.js']);
+  assert.equal(out.mappings, 'AAAA');
+});
+
+test('cache root follows XDG_CACHE_HOME', () => {
+  assert.equal(defaultCacheRoot({ XDG_CACHE_HOME: '/c' }), '/c/fnkit');
+  assert.match(defaultCacheRoot({}), /\.cache\/fnkit$/);
+});
+
+test('report: pinned reference and summary', () => {
+  const r = { digest: 'sha256:' + 'a'.repeat(64), mediaType: 'x', platforms: ['linux/amd64'], layers: [{ digest: 'sha256:' + 'b'.repeat(64), size: 2048, description: 'function bundle main.mjs' }], durationMs: 420 };
+  assert.equal(pinnedReference(spec('  registry: quay.io/t\n'), undefined, r), `quay.io/t/hello@${r.digest}`);
+  assert.equal(pinnedReference(spec(), undefined, r), r.digest);
+  assert.equal(pinnedReference(spec(), undefined, { ...r, reference: 'r/x@sha256:1' }), 'r/x@sha256:1');
+  const text = summary(spec(), r, {});
+  assert.match(text, /built hello \(linux\/amd64\) in 420 ms/);
+  assert.match(text, /2\.0 KiB\s+function bundle main.mjs/);
+  assert.match(text, /nothing written/);
+  assert.equal(formatSize(512), '512 B');
+  assert.equal(formatSize(3 * 1024 * 1024), '3.0 MiB');
+});
