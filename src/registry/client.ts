@@ -188,25 +188,32 @@ export class RegistryClient {
     const opened = await this.transport.request(ref.registry, { method: 'POST', path: start, scopes, repeatable: true });
     if (opened.status !== 202) this.fail(opened, ref, `POST ${start}`, 'Repository');
     let location = await this.location(ref, opened, `POST ${start}`);
-    if (!Buffer.isBuffer(data)) {
-      const patched = await this.transport.request(ref.registry, {
-        method: 'PATCH', path: location, headers: { 'content-type': 'application/octet-stream' }, body: data, scopes, repeatable: false,
+    try {
+      if (!Buffer.isBuffer(data)) {
+        const patched = await this.transport.request(ref.registry, {
+          method: 'PATCH', path: location, headers: { 'content-type': 'application/octet-stream' }, body: data, scopes, repeatable: false,
+        });
+        if (patched.status !== 202) throw new UploadError(this.failure(patched, ref, 'PATCH upload', 'Upload'), patched.status);
+        location = await this.location(ref, patched, 'PATCH upload');
+      }
+      const url = new URL(location);
+      url.searchParams.set('digest', digest);
+      const body = Buffer.isBuffer(data) ? data : undefined;
+      const put = await this.transport.request(ref.registry, {
+        method: 'PUT', path: url.toString(), headers: body ? { 'content-type': 'application/octet-stream' } : {}, body, scopes, repeatable: false,
       });
-      if (patched.status !== 202) throw new UploadError(this.failure(patched, ref, 'PATCH upload', 'Upload'), patched.status);
-      location = await this.location(ref, patched, 'PATCH upload');
+      if (put.status === 201) return;
+      const detail = describeErrorBody(put.body);
+      if (put.status === 400 && /DIGEST_INVALID|SIZE_INVALID/.test(detail)) {
+        throw digestMismatch(`The blob uploaded to ${ref.registry}/${ref.repository} (${size} bytes announced)`, digest, `something else (registry: ${detail})`);
+      }
+      throw new UploadError(this.failure(put, ref, 'PUT upload', 'Upload'), put.status);
+    } catch (e) {
+      // Spec "Canceling an upload": free the registry's half-written session now rather than
+      // leave it to the registry's purge. Best effort: the session may already be gone.
+      await this.transport.request(ref.registry, { method: 'DELETE', path: location, scopes, repeatable: false }).catch(() => undefined);
+      throw e;
     }
-    const url = new URL(location);
-    url.searchParams.set('digest', digest);
-    const body = Buffer.isBuffer(data) ? data : undefined;
-    const put = await this.transport.request(ref.registry, {
-      method: 'PUT', path: url.toString(), headers: body ? { 'content-type': 'application/octet-stream' } : {}, body, scopes, repeatable: false,
-    });
-    if (put.status === 201) return;
-    const detail = describeErrorBody(put.body);
-    if (put.status === 400 && /DIGEST_INVALID|SIZE_INVALID/.test(detail)) {
-      throw digestMismatch(`The blob uploaded to ${ref.registry}/${ref.repository} (${size} bytes announced)`, digest, `something else (registry: ${detail})`);
-    }
-    throw new UploadError(this.failure(put, ref, 'PUT upload', 'Upload'), put.status);
   }
 
   /** Upload URLs come back relative or absolute (spec: "Location" of the upload session). */

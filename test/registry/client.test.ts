@@ -225,6 +225,16 @@ test('transient failures are retried: 503 and a dropped connection, then success
     assert.deepEqual(await c.pushBlob(r, sha256Digest(data), data.length, data), { uploaded: true });
     assert.equal(await c.hasBlob(r, sha256Digest(data)), true);
 
+    // A PUT that keeps failing: three upload sessions, each cancelled (DELETE, 204 from the
+    // registry: the sessions really existed), then the registry's message; no blob left.
+    proxy.fault = ({ method, path }) => (method === 'PUT' && path.includes('/blobs/uploads/') ? { status: 500, body: '{"errors":[{"code":"UNKNOWN","message":"disk full"}]}' } : undefined);
+    const lost = Buffer.from('never stored');
+    const deletes = proxy.seen.filter((s) => s.method === 'DELETE' && s.status === 204).length;
+    await assert.rejects(c.pushBlob(r, sha256Digest(lost), lost.length, lost), { code: 'FN_ERR_REGISTRY_PROTOCOL', message: /HTTP 500: UNKNOWN: disk full/ });
+    assert.equal(proxy.seen.filter((s) => s.method === 'DELETE' && s.status === 204).length - deletes, 3);
+    proxy.fault = undefined;
+    assert.equal(await c.hasBlob(r, sha256Digest(lost)), false);
+
     // A registry that keeps failing: three attempts, then the registry's own message.
     proxy.fault = ({ method }) => (method === 'GET' ? { status: 503, body: '{"errors":[{"code":"UNAVAILABLE","message":"down for maintenance"}]}' } : undefined);
     const gets = proxy.count('GET', /\/manifests\/1$/);
