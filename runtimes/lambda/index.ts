@@ -23,6 +23,19 @@ export interface LambdaRuntimeExtras {
   processEnv?: Record<string, string | undefined>;
 }
 
+/** Function output to stdout, the lines of one event-loop turn in one write. */
+function stdoutLines(): (line: string) => void {
+  let buf: string[] = [];
+  const flush = () => {
+    const text = buf.join('\n') + '\n';
+    buf = [];
+    process.stdout.write(text);
+  };
+  return (line) => {
+    if (buf.push(line) === 1) setImmediate(flush);
+  };
+}
+
 function hasExecutableBootstrap(taskRoot: string): boolean {
   const p = join(taskRoot, 'bootstrap');
   if (!existsSync(p)) return false;
@@ -41,7 +54,7 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
   const taskRoot = options.taskRoot ?? processEnv.LAMBDA_TASK_ROOT ?? process.cwd();
   if (config.awsRuntime === undefined && hasExecutableBootstrap(taskRoot)) config.awsRuntime = 'provided.al2023';
   const settings = resolveSettings({ ...options, config, taskRoot }, processEnv);
-  const log = extras.log ?? ((line: string) => void process.stdout.write(line + '\n'));
+  const log = extras.log ?? stdoutLines();
   const invoker: LambdaInvoker = settings.custom
     ? createBootstrapInvoker({
         taskRoot: settings.taskRoot,

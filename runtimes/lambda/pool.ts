@@ -102,7 +102,10 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       worker.on('message', onMsg);
       worker.on('exit', onExit);
     });
-    worker.on('message', (m: FromWorker) => e.onMessage?.(m));
+    worker.on('message', (m: FromWorker) => {
+      if (m.lines) for (const line of m.lines) opts.log(line);
+      e.onMessage?.(m);
+    });
     let lastError: Error | undefined;
     worker.on('error', (err) => {
       lastError = err;

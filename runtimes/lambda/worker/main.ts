@@ -15,8 +15,29 @@ function run(): void {
   const port = parentPort;
   if (!port) throw new Error('the Lambda worker must run in a worker thread');
   const cfg = workerData as WorkerConfig;
-  const post = (m: FromWorker) => port.postMessage(m);
-  const write = (line: string) => process.stdout.write(line + '\n');
+  // Output is batched and travels with the next message (see protocol.ts); a line logged
+  // with nothing else to send goes out on the next turn of the event loop.
+  let pending: string[] = [];
+  let flushScheduled = false;
+  const post = (m: FromWorker) => {
+    if (pending.length) {
+      m.lines = pending;
+      pending = [];
+    }
+    port.postMessage(m);
+  };
+  const flush = () => {
+    flushScheduled = false;
+    if (pending.length) post({ type: 'log' });
+  };
+  const write = (line: string) => {
+    pending.push(line);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush).unref();
+    }
+  };
+  process.on('exit', flush);
   const log: LogState = { requestId: undefined };
   patchConsole(log, { write }, { format: cfg.logFormat, level: cfg.logLevel });
   if (!cfg.noGlobalAwslambda) installAwslambdaGlobal();
@@ -34,12 +55,13 @@ function run(): void {
     if (!c) return;
     current = undefined;
     drainAction = undefined;
-    post(m);
-    const ms = Date.now() - c.started;
+    const ms = performance.now() - c.started;
+    // Written before the result so they travel in the same message (one message per invocation).
     write(`END RequestId: ${c.requestId}`);
     write(
       `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${Math.round(getHeapStatistics().used_heap_size / 1048576)} MB\t`,
     );
+    post(m);
     // Idle environments wait for the next event; during an invocation the port must not keep
     // the loop alive, or "the event loop is empty" could never be observed.
     port.ref();
@@ -72,7 +94,7 @@ function run(): void {
   let handler: LoadedHandler;
   port.on('message', (msg: InvokeMessage) => {
     if (msg.type !== 'invoke' || current) return;
-    current = { id: msg.id, requestId: msg.requestId, started: Date.now() };
+    current = { id: msg.id, requestId: msg.requestId, started: performance.now() };
     log.requestId = msg.requestId;
     // RIC _forwardXRay: set per invocation, deleted when absent.
     if (msg.traceId) process.env._X_AMZN_TRACE_ID = msg.traceId;

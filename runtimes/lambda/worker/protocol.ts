@@ -38,8 +38,13 @@ export interface InvokeMessage {
   invokedFunctionArn?: string;
 }
 
-export type FromWorker =
+/**
+ * Every message may carry `lines`: function output written since the last message, so log
+ * lines and results stay in order and a typical invocation costs one message, not one per line.
+ */
+export type FromWorker = (
   | { type: 'ready' }
+  | { type: 'log' }
   | { type: 'init-error'; error: LambdaErrorPayload }
   | { type: 'result'; id: number; payload: string }
   /** fatal: the environment is gone after this (uncaught exception, unhandled rejection). */
@@ -47,6 +52,7 @@ export type FromWorker =
   | { type: 'stream-head'; id: number; contentType: string }
   | { type: 'stream-chunk'; id: number; chunk: Uint8Array }
   | { type: 'stream-end'; id: number }
-  | { type: 'stream-error'; id: number; error: LambdaErrorPayload };
+  | { type: 'stream-error'; id: number; error: LambdaErrorPayload }
+) & { lines?: string[] };
 
 export const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';

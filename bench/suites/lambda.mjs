@@ -1,0 +1,166 @@
+// The Lambda benchmark (issue 3): GET through the HTTP API 2.0 front door to an unchanged
+// Lambda handler returning {statusCode, body}, side by side with bare node:http (the floor), the
+// function run as production runs it (the `fn build` bundle: invoker + Lambda runtime in one
+// minified file, the handler loaded from the task root). Also the cost of the isolation model:
+// lambda.concurrency 1 vs 4 on a CPU-bound and on an I/O-bound (10 ms await) handler.
+// Throughput rounds are interleaved (every server in every round, order rotated); ratios are to
+// the floor measured in the same round. Same method as the invoker suite (server taskset -c 0,
+// wrk/autocannon taskset -c 1).
+//
+// Knobs: BENCH_QUICK=1 (1 round, 2 s runs, 3 cold starts), BENCH_ROUNDS, BENCH_DURATION (s),
+// BENCH_COLD_N, BENCH_CONNECTIONS.
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir, cpus } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { load, pinned, rssBytes, spawnUntilReady, stop, median, describeMethod } from '../lib/load.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
+const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 2 : 5));
+const COLD_N = Number(process.env.BENCH_COLD_N ?? (QUICK ? 3 : 10));
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const log = (...a) => console.error('[bench:lambda]', ...a);
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+// ---- the function: an ordinary API Gateway handler, in CommonJS, in its own folder
+const tmp = mkdtempSync(join(tmpdir(), 'fnkit-bench-lambda-'));
+const HANDLER = `const body = JSON.stringify({ hello: 'world' });
+exports.handler = async (event) => {
+  const ms = Number(event.queryStringParameters?.sleep ?? 0);
+  if (ms) await new Promise((r) => setTimeout(r, ms));
+  return { statusCode: 200, headers: { 'content-type': 'application/json' }, body };
+};
+`;
+function buildFunction(concurrency) {
+  const dir = join(tmp, `fn-c${concurrency}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'fn.yaml'), `name: bench-lambda\nruntime: lambda\nhandler: index.handler\ntimeout: 30s\nlambda:\n  frontDoor: http-api\n  concurrency: ${concurrency}\n`);
+  writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
+  writeFileSync(join(dir, 'index.js'), HANDLER);
+  const built = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'lib', 'build-fnkit.ts'), dir, join(dir, 'out')], { cwd: root, encoding: 'utf8' });
+  if (built.status !== 0) { console.error(built.stderr); process.exit(1); }
+  return { dir, entry: built.stdout.trim() };
+}
+const c1 = buildFunction(1);
+const c4 = buildFunction(4);
+
+const node = process.execPath;
+const lambdaServer = (key, name, fn) => ({
+  key, name,
+  argv: () => [node, '--enable-source-maps', fn.entry],
+  // function output (START/END/REPORT per request) goes to stdout as in a container; spawnUntilReady discards it
+  env: (p) => ({ PORT: String(p), FN_HOST: '127.0.0.1', NODE_ENV: 'production', LAMBDA_TASK_ROOT: fn.dir }),
+});
+const servers = [
+  { key: 'floor', name: 'node:http (floor)', argv: () => [node, join(here, '..', 'targets', 'floor.mjs')], env: (p) => ({ PORT: String(p) }) },
+  lambdaServer('c1', 'fnkit Lambda, HTTP API 2.0, concurrency 1', c1),
+  lambdaServer('c4', 'fnkit Lambda, HTTP API 2.0, concurrency 4', c4),
+];
+const workloads = [
+  { key: 'get', name: 'GET {statusCode, body}', path: '/', servers: ['floor', 'c1', 'c4'] },
+  { key: 'io', name: 'GET, handler awaits 10 ms', path: '/?sleep=10', servers: ['c1', 'c4'] },
+];
+
+function get(url) {
+  return new Promise((resolve, reject) => {
+    const r = request(url, { agent: false }, (m) => { let b = ''; m.on('data', (d) => { b += d; }); m.on('end', () => resolve({ status: m.statusCode, body: b, headers: m.headers })); });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+async function sanity(s, url) {
+  const r = await get(url);
+  if (r.status !== 200 || JSON.parse(r.body).hello !== 'world') throw new Error(`${s.name}: ${r.status} ${r.body}`);
+  if (s.key !== 'floor' && r.headers['content-type'] !== 'application/json') throw new Error(`${s.name}: content-type ${r.headers['content-type']}`);
+}
+
+const results = Object.fromEntries(servers.map((s) => [s.key, { name: s.name, rps: { get: [], io: [] }, ratio: [], rss: [], cold: [], problems: [] }]));
+
+for (let round = 0; round < ROUNDS; round++) {
+  const running = [];
+  for (const s of servers) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { proc } = await spawnUntilReady(pinned(0, s.argv(port)), s.env(port), url + '/');
+    await sanity(s, url + '/');
+    running.push({ s, proc, url });
+  }
+  for (const w of workloads) {
+    const list = running.filter((r) => w.servers.includes(r.s.key));
+    const order = list.map((_, i) => list[(i + round) % list.length]);
+    const got = {};
+    for (const { s, url } of order) {
+      await load(url + w.path, { connections: CONNECTIONS, duration: 1 });
+      const r = await load(url + w.path, { connections: CONNECTIONS, duration: DURATION });
+      if (r.non2xx || r.errors) results[s.key].problems.push(`${w.key}: ${r.non2xx} non-2xx, ${r.errors} socket errors`);
+      results[s.key].rps[w.key].push(r.rps);
+      got[s.key] = r.rps;
+      log(`round ${round + 1}/${ROUNDS} ${w.key.padEnd(4)} ${s.name.padEnd(44)} ${r.rps.toFixed(0)} req/s`);
+    }
+    if (w.key === 'get') for (const k of ['c1', 'c4']) results[k].ratio.push(got[k] / got.floor);
+  }
+  for (const { s, proc } of running) results[s.key].rss.push(rssBytes(proc.pid));
+  for (const { proc } of running) await stop(proc);
+}
+
+for (let i = 0; i < COLD_N; i++) {
+  for (const s of servers) {
+    const port = await freePort();
+    const { proc, ms } = await spawnUntilReady(pinned(0, s.argv(port)), s.env(port), `http://127.0.0.1:${port}/`);
+    results[s.key].cold.push(ms);
+    await stop(proc);
+  }
+}
+rmSync(tmp, { recursive: true, force: true });
+
+const fx = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+const floorGet = median(results.floor.rps.get);
+const summary = {};
+for (const s of servers) {
+  const r = results[s.key];
+  summary[s.key] = {
+    name: s.name,
+    get: median(r.rps.get),
+    io: median(r.rps.io),
+    ratioGet: s.key === 'floor' ? 1 : median(r.ratio),
+    coldMs: median(r.cold),
+    rssMiB: median(r.rss) / 1048576,
+  };
+}
+const GOAL = 0.75;
+const lines = [];
+lines.push('### Lambda: HTTP API 2.0 front door vs bare node:http (`npm run bench -- lambda`)');
+lines.push('');
+lines.push(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs). ${describeMethod({ connections: CONNECTIONS, duration: DURATION })}; ${ROUNDS} interleaved round(s), 1 s warm-up before each run, medians; the × floor column is the median of per-round ratios. Cold start = spawn to first 200 (includes the worker's module init), median of ${COLD_N}. serverless-offline 13 in-process measured 0.105 × floor on this kind of machine (shared/environment.md).`);
+lines.push('');
+lines.push('| server | GET req/s | × floor | GET with a 10 ms await, req/s | cold start ms | RSS MiB |');
+lines.push('|---|---:|---:|---:|---:|---:|');
+for (const s of servers) {
+  const x = summary[s.key];
+  lines.push(`| ${x.name} | ${fx(x.get, 0)} | ${fx(x.ratioGet)} | ${s.key === 'floor' ? '-' : fx(x.io, 0)} | ${fx(x.coldMs, 0)} | ${fx(x.rssMiB, 1)} |`);
+}
+lines.push('');
+const verdict = summary.c1.ratioGet >= GOAL ? 'PASS' : 'MISS';
+lines.push(`Target: Lambda GET ≥ ${GOAL} × floor: measured ${fx(summary.c1.ratioGet)} (concurrency 1) → ${verdict}. Pool cost: concurrency 4 vs 1 = ${fx(summary.c4.get / summary.c1.get)} × on the CPU-bound GET (one core: more workers cannot add CPU), ${fx(summary.c4.io / summary.c1.io)} × on the 10 ms I/O-bound GET (one invocation at a time per worker caps it at ~100 req/s per worker).`);
+const problems = servers.flatMap((s) => results[s.key].problems.map((p) => `${s.name}: ${p}`));
+if (problems.length) { lines.push(''); lines.push(`Errors during load: ${problems.join('; ')}`); }
+const table = lines.join('\n');
+console.log(table);
+mkdirSync(join(here, '..', 'results'), { recursive: true });
+writeFileSync(join(here, '..', 'results', 'lambda.json'), JSON.stringify({
+  suite: 'lambda', date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cpus: cpus().length,
+  method: describeMethod({ connections: CONNECTIONS, duration: DURATION }), rounds: ROUNDS, coldN: COLD_N,
+  target: { ratio: GOAL, measured: summary.c1.ratioGet, verdict }, summary, samples: results, markdown: table,
+}, null, 2) + '\n');
