@@ -96,6 +96,7 @@ const PROPERTY_REASONS: Record<string, string> = {
   eventinvokeconfig: 'async invocation settings are not mapped',
   onerror: 'dead-letter settings are not mapped: use a Knative Trigger delivery.deadLetterSink',
   deadletterqueue: 'dead-letter settings are not mapped: use a Knative Trigger delivery.deadLetterSink',
+  auth: 'API Gateway authorizers are not emulated: check credentials in the handler or in front of the service',
   authorizer: 'API Gateway authorizers are not emulated: check credentials in the handler or in front of the service',
   cors: 'API Gateway CORS is not emulated: answer OPTIONS and set CORS headers in the handler',
   autopublishalias: 'aliases and versions are not mapped: every fnkit function serves $LATEST',

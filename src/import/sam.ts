@@ -69,6 +69,12 @@ export function planSam(doc: Record<string, unknown>, file: string, opts: { regi
     const props: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(merged)) {
       if (k === 'Environment') continue;
+      // Only mapped values are evaluated; the rest is listed as written, and Events are read
+      // one by one so one !GetAtt in an SQS event does not hide the Api events.
+      if (!MAPPED.has(k) || k === 'Events') {
+        props[k] = v;
+        continue;
+      }
       const e = evaluate(v, ctx);
       if (e === UNRESOLVED) notMapped.push({ key: `${where}.${k}`, value: short(v), reason: 'needs a deployed stack to resolve (Ref to a resource, GetAtt, ImportValue, If); set the value in fn.yaml' });
       else if (e !== undefined) props[k] = e;
@@ -124,14 +130,14 @@ export function planSam(doc: Record<string, unknown>, file: string, opts: { regi
     base.env = envOf(`${where}.Environment.Variables`, env, notMapped);
     Object.assign(base, clampMemory(base.memorySize, `${where}.MemorySize`, notMapped));
     base.timeout = clampTimeout(base.timeout, `${where}.Timeout`, notMapped);
-    mapEvents(where, props, base, notMapped, apis, defaultBinary);
+    mapEvents(where, props, base, notMapped, apis, defaultBinary, ctx);
     out.push(base);
   }
   const stack = typeof doc.Description === 'string' ? opts.stackName : opts.stackName;
   return { format: 'sam', source: file, project: stack, functions: out, notMapped: projectNotes };
 }
 
-function mapEvents(where: string, props: Record<string, unknown>, f: PlannedFunction, notMapped: NotMapped[], apis: Record<string, { binaryMediaTypes: string[] }>, defaultBinary: string[]): void {
+function mapEvents(where: string, props: Record<string, unknown>, f: PlannedFunction, notMapped: NotMapped[], apis: Record<string, { binaryMediaTypes: string[] }>, defaultBinary: string[], ctx: IntrinsicContext): void {
   let door: FrontDoor | undefined;
   const claim = (d: FrontDoor, key: string, value: unknown): boolean => {
     if (door === undefined || door === d) {
@@ -145,8 +151,13 @@ function mapEvents(where: string, props: Record<string, unknown>, f: PlannedFunc
   for (const [name, e] of Object.entries(events)) {
     const ev = obj(e);
     const type = String(ev.Type ?? '?');
-    const p = obj(ev.Properties);
     const key = `${where}.Events.${name}`;
+    const p: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(obj(ev.Properties))) {
+      const e = k === 'Path' || k === 'Method' || k === 'PayloadFormatVersion' ? evaluate(v, ctx) : v;
+      if (e === UNRESOLVED) notMapped.push({ key: `${key}.Properties.${k}`, value: short(v), reason: 'needs a deployed stack to resolve' });
+      else p[k] = e;
+    }
     if (type === 'Api') {
       if (!claim('rest-api', key, p)) continue;
       addRoute(f, p.Method, p.Path, key, notMapped);
