@@ -24,7 +24,7 @@ export function createValidators(): Validators {
   return { service: compileCrdSchema(serviceSchema), trigger: compileCrdSchema(triggerSchema) };
 }
 
-// Compiling costs ~10 ms, so the plain functions below share one lazily made set: it holds
+// Compiling costs 0.1-0.4 s, so the plain functions below share one lazily made set: it holds
 // only constant data derived from the CRDs, never configuration.
 let shared: Validators | undefined;
 function validators(): Validators {
