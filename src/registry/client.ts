@@ -1,12 +1,13 @@
 // The OCI distribution API client (distribution-spec v1.1, spec.md): manifests and blobs by
 // digest, pulls cached on disk by digest, pushes that skip what the registry already has.
 // Everything a client learns (endpoints, challenges, tokens) lives on the instance.
+import { Readable, Transform } from 'node:stream';
 import { repositoryScope } from './auth.js';
 import { BlobCache, defaultCacheDir } from './cache.js';
 import type { CredentialStore } from './credentials.js';
 import { digestLike, sha256Digest, verifyDigest } from './digest.js';
 import { DockerConfigStore } from './docker-config.js';
-import { authFailed, describeErrorBody, digestMismatch, notFound, protocolError } from './errors.js';
+import { authFailed, describeErrorBody, digestMismatch, notFound, protocolError, sizeMismatch } from './errors.js';
 import { header, type HttpResponse } from './http.js';
 import { MANIFEST_ACCEPT, sniffManifestMediaType } from './media-types.js';
 import { formatReference, manifestIdentifier, validateDigest, type ImageReference } from './reference.js';
@@ -151,7 +152,7 @@ export class RegistryClient {
    */
   async pushBlob(ref: ImageReference, digest: string, size: number, data: Buffer | (() => NodeJS.ReadableStream), opts: PushBlobOptions = {}): Promise<{ uploaded: boolean; mounted?: boolean }> {
     validateDigest(digest, `${formatReference(ref)} blob ${digest}`);
-    if (Buffer.isBuffer(data) && data.length !== size) throw digestMismatch(`The blob ${digest} (size)`, `${size} bytes`, `${data.length} bytes`);
+    if (Buffer.isBuffer(data) && data.length !== size) throw sizeMismatch(`The blob ${digest}`, size, `${data.length} bytes`);
     if (await this.headBlob(ref, digest, true)) {
       this.onProgress({ kind: 'skip', digest, size });
       return { uploaded: false };
@@ -190,8 +191,12 @@ export class RegistryClient {
     let location = await this.location(ref, opened, `POST ${start}`);
     try {
       if (!Buffer.isBuffer(data)) {
+        // A known length (Content-Length and Content-Range, spec "Pushing a blob in chunks") suits
+        // registries that refuse chunked transfer encoding; the stream is held to that length.
+        const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
+        if (size > 0) Object.assign(headers, { 'content-length': String(size), 'content-range': `0-${size - 1}` });
         const patched = await this.transport.request(ref.registry, {
-          method: 'PATCH', path: location, headers: { 'content-type': 'application/octet-stream' }, body: data, scopes, repeatable: false,
+          method: 'PATCH', path: location, headers, body: () => exactly(data(), size, digest), scopes, repeatable: false,
         });
         if (patched.status !== 202) throw new UploadError(this.failure(patched, ref, 'PATCH upload', 'Upload'), patched.status);
         location = await this.location(ref, patched, 'PATCH upload');
@@ -272,6 +277,22 @@ export class RegistryClient {
   private fail(res: HttpResponse, ref: ImageReference, request: string, what: string): never {
     throw this.failure(res, ref, request, what);
   }
+}
+
+/** The stream, failing with FN_ERR_DIGEST_MISMATCH as soon as it is longer or shorter than announced. */
+function exactly(src: NodeJS.ReadableStream, size: number, digest: string): NodeJS.ReadableStream {
+  let seen = 0;
+  const wrong = (n: string) => sizeMismatch(`The stream for blob ${digest}`, size, n);
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
+      done(seen > size ? wrong(`more than ${size} bytes`) : null, chunk);
+    },
+    flush(done) { done(seen !== size ? wrong(`${seen} bytes`) : null); },
+  });
+  const readable = src instanceof Readable ? src : Readable.from(src as AsyncIterable<Buffer>);
+  readable.on('error', (e) => check.destroy(e));
+  return readable.pipe(check);
 }
 
 /** An upload answered with a status worth one more try (the session may have been lost). */

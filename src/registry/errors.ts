@@ -82,3 +82,10 @@ export function digestMismatch(what: string, expected: string, actual: string): 
     data: { expected, actual },
   });
 }
+
+export function sizeMismatch(what: string, expected: number, actual: string): FnkitError {
+  return new FnkitError('FN_ERR_DIGEST_MISMATCH', `${what} was ${actual} long, expected ${expected} bytes.`, {
+    hint: 'The size given with a blob must be its exact length in bytes; check the descriptor that announced it.',
+    data: { expected, actual },
+  });
+}

@@ -2,6 +2,7 @@
 // by pinging /v2/ (distribution-spec "Determining support"), the Authorization header the
 // registry's challenge asks for, one re-authentication on 401, and retries of transient failures
 // (connection resets, 429, 5xx) for requests that are safe to repeat.
+import { FnkitError } from '../errors.js';
 import { Authorizer, mergeScopes } from './auth.js';
 import { parseChallenges, pickChallenge } from './challenge.js';
 import type { CredentialStore } from './credentials.js';
@@ -124,7 +125,8 @@ export class Transport {
       try {
         res = await this.raw({ method: req.method, url, headers, body: req.body, signal: this.opts.signal }, req.repeatable);
       } catch (e) {
-        if ((e as Error).name === 'AbortError') throw e;
+        // Our own errors (a request body that broke its promise) and aborts pass through as they are.
+        if ((e as Error).name === 'AbortError' || e instanceof FnkitError) throw e;
         throw unreachable(registry, url, e);
       }
       if (res.status !== 401 || attempt > 0) return res;

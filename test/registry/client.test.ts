@@ -106,7 +106,7 @@ test('a Buffer that does not hash to its digest is refused before any upload ope
     });
     assert.equal(proxy.count('POST', /\/blobs\/uploads\//), posts, 'no upload was opened');
     assert.equal(await c.hasBlob(r, sha256Digest(Buffer.from('a'))), false);
-    await assert.rejects(c.pushBlob(r, sha256Digest(Buffer.from('ab')), 3, Buffer.from('ab')), { code: 'FN_ERR_DIGEST_MISMATCH' });
+    await assert.rejects(c.pushBlob(r, sha256Digest(Buffer.from('ab')), 3, Buffer.from('ab')), { code: 'FN_ERR_DIGEST_MISMATCH', message: /was 2 bytes long, expected 3 bytes/ });
     await assert.rejects(c.pushBlob(r, 'sha256:abc', 3, Buffer.from('ab')), { code: 'FN_ERR_IMAGE_REFERENCE' });
   } finally { c.close(); }
 });
@@ -116,11 +116,20 @@ test('a stream whose bytes do not match the digest is rejected by the registry a
   try {
     const r = ref('bad/stream:1');
     const claimed = sha256Digest(Buffer.from('what we claim'));
-    await assert.rejects(c.pushBlob(r, claimed, 13, () => Readable.from([Buffer.from('something else')])), (e: any) => {
+    await assert.rejects(c.pushBlob(r, claimed, 13, () => Readable.from([Buffer.from('something els')])), (e: any) => {
       assert.equal(e.code, 'FN_ERR_DIGEST_MISMATCH');
       assert.match(e.message, /DIGEST_INVALID/);
       return true;
     });
+    assert.equal(await c.hasBlob(r, claimed), false);
+    // Longer or shorter than announced: stopped on our side, with the sizes.
+    for (const [bytes, pattern] of [['what we claim!', /was more than 13 bytes long, expected 13 bytes/], ['what we', /was 7 bytes long, expected 13 bytes/]] as const) {
+      await assert.rejects(c.pushBlob(r, claimed, 13, () => Readable.from([Buffer.from(bytes)])), (e: any) => {
+        assert.equal(e.code, 'FN_ERR_DIGEST_MISMATCH', e.message);
+        assert.match(e.message, pattern);
+        return true;
+      });
+    }
     assert.equal(await c.hasBlob(r, claimed), false);
   } finally { c.close(); }
 });
