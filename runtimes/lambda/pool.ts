@@ -6,6 +6,11 @@
 // and the server itself never goes down. Worker threads rather than child processes: measured
 // in docs/lambda.md (start-up and per-invocation round trip are several times cheaper), and a
 // worker still has its own process.env, module cache, globals and V8 heap limit.
+//
+// With one environment, the next invocation is sent before the current one ends (the worker
+// holds it until then): on one core this halves the thread switches per request without
+// changing what the handler sees. The pool always knows which invocation runs: a worker takes
+// them in order, so it is the oldest unfinished one it was sent.
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -26,34 +31,45 @@ export interface PoolOptions {
   runtimeDir?: string;
 }
 
-interface Pending {
+interface Job {
+  id: number;
   req: InvokeRequest;
   resolve: (o: InvokeOutcome) => void;
+  settled: boolean;
+  timer?: NodeJS.Timeout;
+  channel?: ChunkChannel;
+  env?: Env;
 }
 
 interface Env {
   worker: Worker;
+  /** Resolves once the module is loaded: undefined, or the init error. */
   ready: Promise<LambdaErrorPayload | undefined>;
-  busy: boolean;
   dead: boolean;
-  /** Set while an invocation runs: receives the worker's messages and its death. */
-  onMessage?: (m: FromWorker) => void;
-  onDeath?: (why: LambdaErrorPayload) => void;
+  /** A fatal error was reported: the worker is exiting, send it nothing more. */
+  dying: boolean;
+  /** Sent and unfinished, in order: jobs[0] is the one running. */
+  jobs: Job[];
 }
 
 export function timeoutMessage(seconds: number): string {
   return `Task timed out after ${seconds.toFixed(2)} seconds`;
 }
 
+const SHUTTING_DOWN: LambdaErrorPayload = { errorType: 'Runtime.ShuttingDown', errorMessage: 'the function is shutting down' };
+
 export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly size: number } {
   const s = opts.settings;
   const envs = new Set<Env>();
-  const idle: Env[] = [];
-  const queue: Pending[] = [];
+  const queue: Job[] = [];
+  // Invocations a worker may hold: the running one plus one waiting (concurrency 1 only: with
+  // several workers a waiting invocation must stay free to go to whichever finishes first).
+  const depth = s.concurrency === 1 ? 2 : 1;
   let nextId = 1;
   let closed = false;
   const arn = functionArn(s);
   const runtimeDir = opts.runtimeDir ?? dirname(process.argv[1] ?? process.cwd());
+  const now = () => new Date().toISOString();
 
   function spawn(): Env {
     const streamId = randomBytes(16).toString('hex');
@@ -87,35 +103,38 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     });
     pipeLines(worker.stdout, opts.log);
     pipeLines(worker.stderr, opts.log);
-    const e: Env = { worker, busy: false, dead: false, ready: undefined as never };
-    e.ready = new Promise((resolve) => {
-      const onMsg = (m: FromWorker) => {
-        if (m.type === 'ready') done(undefined);
-        else if (m.type === 'init-error') done(m.error);
-      };
-      const onExit = (code: number) => done(exitError(code, undefined));
-      const done = (err: LambdaErrorPayload | undefined) => {
-        worker.off('message', onMsg);
-        worker.off('exit', onExit);
-        resolve(err);
-      };
-      worker.on('message', onMsg);
-      worker.on('exit', onExit);
-    });
+    let readyResolve!: (v: LambdaErrorPayload | undefined) => void;
+    const e: Env = { worker, dead: false, dying: false, jobs: [], ready: new Promise((r) => (readyResolve = r)) };
     worker.on('message', (m: FromWorker) => {
       if (m.lines) for (const line of m.lines) opts.log(line);
-      e.onMessage?.(m);
+      if (m.type === 'ready') readyResolve(undefined);
+      else if (m.type === 'init-error') {
+        readyResolve(m.error);
+        // AWS reports the init error to the invocation(s) that triggered the init.
+        for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'init', error: m.error });
+        kill(e);
+        schedule();
+      } else onJobMessage(e, m);
     });
     let lastError: Error | undefined;
     worker.on('error', (err) => {
       lastError = err;
     });
     worker.on('exit', (code) => {
+      const why = exitError(code, lastError);
+      readyResolve(why);
+      const wasAlive = !e.dead;
       e.dead = true;
       envs.delete(e);
-      const i = idle.indexOf(e);
-      if (i >= 0) idle.splice(i, 1);
-      e.onDeath?.(exitError(code, lastError));
+      const [head, ...rest] = e.jobs.splice(0);
+      if (head && wasAlive) {
+        opts.log(`${now()}\t${head.req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
+        head.channel?.fail(new Error(why.errorMessage));
+        finishJob(head, { ok: false, kind: 'crash', error: why });
+      } else if (head) rest.unshift(head);
+      requeue(rest);
+      schedule();
+      warm();
     });
     envs.add(e);
     return e;
@@ -134,146 +153,136 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     void e.worker.terminate();
   }
 
-  function acquire(): Env | undefined {
-    while (idle.length > 0) {
-      const e = idle.pop()!;
-      if (!e.dead) return e;
+  /** Invocations that never started go back to the front of the queue, in order. */
+  function requeue(jobs: Job[]): void {
+    for (const j of jobs) {
+      clearTimeout(j.timer);
+      j.env = undefined;
+    }
+    queue.unshift(...jobs.filter((j) => !j.settled));
+  }
+
+  function settle(job: Job, outcome: InvokeOutcome): void {
+    if (job.settled) return;
+    job.settled = true;
+    job.resolve(outcome);
+  }
+
+  function finishJob(job: Job, outcome?: InvokeOutcome): void {
+    clearTimeout(job.timer);
+    if (outcome) settle(job, outcome);
+    const e = job.env;
+    if (e) {
+      const i = e.jobs.indexOf(job);
+      if (i >= 0) e.jobs.splice(i, 1);
+    }
+  }
+
+  function pick(): Env | undefined {
+    let candidate: Env | undefined;
+    for (const e of envs) {
+      if (e.dead || e.dying) continue;
+      if (e.jobs.length === 0) return e;
+      if (e.jobs.length < depth && (!candidate || e.jobs.length < candidate.jobs.length)) candidate = e;
     }
     if (envs.size < s.concurrency) return spawn();
-    return undefined;
+    return candidate;
   }
 
-  function release(e: Env): void {
-    e.busy = false;
-    e.onMessage = undefined;
-    e.onDeath = undefined;
-    if (e.dead || closed) return;
-    const next = queue.shift();
-    if (next) return void run(e, next);
-    idle.push(e);
-  }
-
-  function run(e: Env, p: Pending): void {
-    e.busy = true;
-    void (async () => {
-      const initError = await e.ready;
-      if (initError) {
-        kill(e);
-        p.resolve({ ok: false, kind: 'init', error: initError });
-        return pump();
-      }
-      if (e.dead) {
-        p.resolve({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited before the invocation started' } });
-        return pump();
-      }
-      execute(e, p);
-    })();
+  function schedule(): void {
+    while (queue.length > 0 && !closed) {
+      const e = pick();
+      if (!e) return;
+      send(e, queue.shift()!);
+    }
   }
 
   /** After a reset, start a replacement in the background so the next request finds it initialised. */
   function warm(): void {
-    if (closed || envs.size > 0) return;
-    const e = spawn();
-    e.busy = true;
-    void e.ready.then((err) => {
-      if (err) kill(e);
-      else if (!e.dead) release(e);
-    });
+    if (!closed && envs.size === 0) spawn();
   }
 
-  /** Starts queued work on fresh environments after one was lost. */
-  function pump(): void {
-    while (queue.length > 0 && !closed) {
-      const e = acquire();
-      if (!e) return;
-      run(e, queue.shift()!);
-    }
-  }
-
-  function execute(e: Env, p: Pending): void {
-    const { req } = p;
-    const id = nextId++;
-    let settled = false;
-    let channel: ChunkChannel | undefined;
-    const finish = (outcome: InvokeOutcome | undefined, reuse: boolean) => {
-      clearTimeout(timer);
-      if (outcome && !settled) {
-        settled = true;
-        p.resolve(outcome);
-      }
-      if (reuse) release(e);
-      else {
-        e.onMessage = undefined;
-        e.onDeath = undefined;
-        if (!e.dead) kill(e);
-        pump();
-        warm();
-      }
-    };
-    const timer = setTimeout(() => {
-      const message = timeoutMessage(s.timeout);
-      opts.log(`${new Date().toISOString()} ${req.requestId} ${message}`);
-      const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${req.requestId} Error: ${message}` };
-      channel?.fail(new Error(message));
-      // The environment is reset, as Lambda does after a timeout.
-      finish({ ok: false, kind: 'timeout', error }, false);
-    }, Math.max(0, req.deadline - Date.now()));
-    e.onDeath = (why) => {
-      // Same shape as the runtime's own "Invoke Error" line, so one grep finds every failure.
-      opts.log(`${new Date().toISOString()}\t${req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
-      channel?.fail(new Error(why.errorMessage));
-      finish({ ok: false, kind: 'crash', error: why }, false);
-    };
-    e.onMessage = (m) => {
-      if (!('id' in m) || m.id !== id) return;
-      switch (m.type) {
-        case 'result':
-          return finish({ ok: true, result: JSON.parse(m.payload) }, true);
-        case 'error':
-          return finish({ ok: false, kind: m.fatal ? 'crash' : 'handled', error: m.error }, !m.fatal);
-        case 'stream-head': {
-          channel = new ChunkChannel();
-          const ch = channel;
-          if (m.contentType === HTTP_INTEGRATION_CONTENT_TYPE) {
-            readPrelude(ch).then(
-              ({ prelude, body }) => {
-                if (settled) return;
-                settled = true;
-                p.resolve({ ok: true, stream: { prelude: preludeOf(prelude), body } });
-              },
-              (err: Error) => {
-                if (settled) return;
-                settled = true;
-                p.resolve({ ok: false, kind: 'handled', error: { errorType: 'Runtime.InvalidStreamingOperation', errorMessage: err.message } });
-              },
-            );
-          } else {
-            settled = true;
-            p.resolve({ ok: true, stream: { prelude: { headers: { 'content-type': m.contentType } }, body: ch } });
-          }
-          return;
-        }
-        case 'stream-chunk':
-          return channel?.push(m.chunk);
-        case 'stream-end':
-          channel?.end();
-          return finish(undefined, true);
-        case 'stream-error':
-          channel?.fail(new Error(`${m.error.errorType}: ${m.error.errorMessage}`));
-          return finish({ ok: false, kind: 'handled', error: m.error }, true);
-      }
-    };
+  function send(e: Env, job: Job): void {
+    job.env = e;
+    e.jobs.push(job);
+    clearTimeout(job.timer);
+    job.timer = setTimeout(() => onTimeout(job), Math.max(0, job.req.deadline - Date.now()));
     const msg: InvokeMessage = {
       type: 'invoke',
-      id,
-      requestId: req.requestId,
-      event: JSON.stringify(req.event === undefined ? null : req.event),
-      deadline: req.deadline,
-      clientContext: req.clientContext === undefined ? undefined : JSON.stringify(req.clientContext),
-      identity: req.identity === undefined ? undefined : JSON.stringify(req.identity),
-      traceId: req.traceId,
+      id: job.id,
+      requestId: job.req.requestId,
+      event: JSON.stringify(job.req.event === undefined ? null : job.req.event),
+      deadline: job.req.deadline,
+      clientContext: job.req.clientContext === undefined ? undefined : JSON.stringify(job.req.clientContext),
+      identity: job.req.identity === undefined ? undefined : JSON.stringify(job.req.identity),
+      traceId: job.req.traceId,
     };
     e.worker.postMessage(msg);
+  }
+
+  function onTimeout(job: Job): void {
+    if (job.settled) return;
+    const message = timeoutMessage(s.timeout);
+    const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${job.req.requestId} Error: ${message}` };
+    const e = job.env;
+    if (!e || e.jobs[0] !== job) {
+      // Still waiting (in the queue or behind the running one): it never ran, and the worker
+      // skips it when it gets there.
+      finishJob(job, { ok: false, kind: 'timeout', error });
+      return;
+    }
+    opts.log(`${now()} ${job.req.requestId} ${message}`);
+    job.channel?.fail(new Error(message));
+    // The environment is reset, as Lambda does after a timeout; what waited behind goes on
+    // to a fresh one.
+    const rest = e.jobs.splice(1);
+    finishJob(job, { ok: false, kind: 'timeout', error });
+    kill(e);
+    requeue(rest);
+    schedule();
+    warm();
+  }
+
+  function onJobMessage(e: Env, m: FromWorker): void {
+    if (!('id' in m)) return;
+    const job = e.jobs.find((j) => j.id === m.id);
+    if (!job) return;
+    switch (m.type) {
+      case 'result':
+        finishJob(job, { ok: true, result: JSON.parse(m.payload) });
+        return schedule();
+      case 'error':
+        if (m.fatal) e.dying = true;
+        finishJob(job, { ok: false, kind: m.fatal ? 'crash' : 'handled', error: m.error });
+        return schedule();
+      case 'skipped':
+        finishJob(job);
+        return schedule();
+      case 'stream-head': {
+        const ch = (job.channel = new ChunkChannel());
+        if (m.contentType === HTTP_INTEGRATION_CONTENT_TYPE) {
+          readPrelude(ch).then(
+            ({ prelude, body }) => settle(job, { ok: true, stream: { prelude: preludeOf(prelude), body } }),
+            (err: Error) =>
+              settle(job, { ok: false, kind: 'handled', error: { errorType: 'Runtime.InvalidStreamingOperation', errorMessage: err.message } }),
+          );
+        } else {
+          settle(job, { ok: true, stream: { prelude: { headers: { 'content-type': m.contentType } }, body: ch } });
+        }
+        return;
+      }
+      case 'stream-chunk':
+        job.channel?.push(m.chunk);
+        return;
+      case 'stream-end':
+        job.channel?.end();
+        finishJob(job);
+        return schedule();
+      case 'stream-error':
+        job.channel?.fail(new Error(`${m.error.errorType}: ${m.error.errorMessage}`));
+        finishJob(job, { ok: false, kind: 'handled', error: m.error });
+        return schedule();
+    }
   }
 
   return {
@@ -284,29 +293,23 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       // Initialise one environment up front so readiness means "the code loads"; an init
       // error is logged by the worker and reported on every invocation, as AWS does, while
       // the server stays up.
-      const e = acquire();
-      if (!e) return;
-      const err = await e.ready;
-      if (err) kill(e);
-      else if (!e.dead) release(e);
+      if (envs.size === 0) spawn();
+      await Promise.all([...envs].map((e) => e.ready));
     },
     invoke(req) {
-      if (closed) {
-        return Promise.resolve({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ShuttingDown', errorMessage: 'the function is shutting down' } });
-      }
+      if (closed) return Promise.resolve({ ok: false, kind: 'crash', error: SHUTTING_DOWN });
       return new Promise<InvokeOutcome>((resolve) => {
-        const p = { req, resolve };
-        const e = acquire();
-        if (e) run(e, p);
-        else queue.push(p);
+        queue.push({ id: nextId++, req, resolve, settled: false });
+        schedule();
       });
     },
     async shutdown() {
       closed = true;
-      for (const p of queue.splice(0)) p.resolve({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ShuttingDown', errorMessage: 'the function is shutting down' } });
-      await Promise.all([...envs].map((e) => e.worker.terminate()));
+      for (const job of queue.splice(0)) settle(job, { ok: false, kind: 'crash', error: SHUTTING_DOWN });
+      const all = [...envs];
+      for (const e of all) for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'crash', error: SHUTTING_DOWN });
       envs.clear();
-      idle.length = 0;
+      await Promise.all(all.map((e) => e.worker.terminate()));
     },
   };
 }

@@ -22,14 +22,11 @@ test('concurrency 1: concurrent HTTP requests never overlap inside the function'
 test('concurrency 3: up to 3 environments, each still one invocation at a time', async () => {
   const s = await serveLambda({ fixture: 'basic', handler: 'index.route', config: { concurrency: 3 } });
   try {
-    const t0 = Date.now();
     const replies = await Promise.all(Array.from({ length: 12 }, () => call(s.url, { path: '/?h=exclusive' })));
-    const ms = Date.now() - t0;
     const bodies = replies.map((r) => r.json());
     assert.ok(bodies.every((b) => b.overlapped === false), JSON.stringify(bodies));
     const streams = new Set(bodies.map((b) => b.stream));
     assert.ok(streams.size >= 2 && streams.size <= 3, `${streams.size} environments used`);
-    assert.ok(ms < 12 * 20, `12 x 20 ms handlers took ${ms} ms: they were not spread over the pool`);
   } finally {
     await s.stop();
   }

@@ -12,8 +12,8 @@ import { toPayload, unhandledPromiseRejection } from './errors.js';
 import { invoke } from './invoke.js';
 
 function run(): void {
-  const port = parentPort;
-  if (!port) throw new Error('the Lambda worker must run in a worker thread');
+  if (!parentPort) throw new Error('the Lambda worker must run in a worker thread');
+  const port: NonNullable<typeof parentPort> = parentPort;
   const cfg = workerData as WorkerConfig;
   // Output is batched and travels with the next message (see protocol.ts); a line logged
   // with nothing else to send goes out on the next turn of the event loop.
@@ -65,6 +65,8 @@ function run(): void {
     // Idle environments wait for the next event; during an invocation the port must not keep
     // the loop alive, or "the event loop is empty" could never be observed.
     port.ref();
+    // A fresh stack for the next one (finish may run deep inside the last handler's callbacks).
+    if (waiting.length > 0) setImmediate(startNext);
   };
 
   // An uncaught exception or unhandled rejection fails the invocation and ends the
@@ -91,9 +93,24 @@ function run(): void {
     else port.ref();
   });
 
-  let handler: LoadedHandler;
+  let handler: LoadedHandler | undefined;
+  // The pool may send the next invocation before this one ends (it saves a thread round trip);
+  // it waits here and starts only when the current one has finished: one at a time, always.
+  const waiting: InvokeMessage[] = [];
+  const startNext = () => {
+    while (handler && !current && waiting.length > 0) {
+      const msg = waiting.shift()!;
+      if (Date.now() >= msg.deadline) post({ type: 'skipped', id: msg.id });
+      else start(handler, msg);
+    }
+  };
   port.on('message', (msg: InvokeMessage) => {
-    if (msg.type !== 'invoke' || current) return;
+    if (msg.type !== 'invoke') return;
+    waiting.push(msg);
+    if (!current) startNext();
+  });
+
+  function start(h: LoadedHandler, msg: InvokeMessage): void {
     current = { id: msg.id, requestId: msg.requestId, started: performance.now() };
     log.requestId = msg.requestId;
     // RIC _forwardXRay: set per invocation, deleted when absent.
@@ -102,7 +119,7 @@ function run(): void {
     write(`START RequestId: ${msg.requestId} Version: ${cfg.functionVersion}`);
     port.unref();
     const id = msg.id;
-    invoke(cfg, handler, msg, {
+    invoke(cfg, h, msg, {
       succeed: (payload) => finish({ type: 'result', id, payload }),
       fail: (error) => {
         const payload = toPayload(error);
@@ -123,13 +140,14 @@ function run(): void {
         finish({ type: 'stream-error', id, error: payload });
       },
     });
-  });
+  }
 
   loadHandler(cfg.taskRoot, cfg.handler, cfg.awsRuntime, (m) => console.warn(m), cfg.disableCallbackWarning).then(
     (h) => {
       handler = h;
       initialised = true;
       post({ type: 'ready' });
+      startNext();
     },
     (e) => {
       const payload = toPayload(e);

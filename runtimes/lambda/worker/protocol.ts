@@ -53,6 +53,8 @@ export type FromWorker = (
   | { type: 'stream-chunk'; id: number; chunk: Uint8Array }
   | { type: 'stream-end'; id: number }
   | { type: 'stream-error'; id: number; error: LambdaErrorPayload }
+  /** A queued invocation whose deadline passed before it could start: never run. */
+  | { type: 'skipped'; id: number }
 ) & { lines?: string[] };
 
 export const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
