@@ -128,6 +128,22 @@ export class RegistryClient {
     return res.body;
   }
 
+  /**
+   * The digest a tag points at now, from one HEAD (no download): what deploy pins an image to.
+   * Falls back to a GET when the registry's HEAD carries no Docker-Content-Digest.
+   */
+  async resolveDigest(ref: ImageReference, accept: string[] = [...MANIFEST_ACCEPT]): Promise<string> {
+    if (ref.digest) return validateDigest(ref.digest, formatReference(ref));
+    const path = `/v2/${ref.repository}/manifests/${manifestIdentifier(ref)}`;
+    const res = await this.transport.request(ref.registry, {
+      method: 'HEAD', path, headers: { accept: accept.join(', ') }, scopes: [repositoryScope(ref.repository, false)], repeatable: true,
+    });
+    if (res.status !== 200 && res.status !== 405) this.fail(res, ref, `HEAD ${path}`, 'Manifest');
+    const announced = res.status === 200 ? header(res, 'docker-content-digest') : undefined;
+    if (announced) return validateDigest(announced);
+    return (await this.getManifest(ref, accept)).digest;
+  }
+
   async hasBlob(ref: ImageReference, digest: string): Promise<boolean> {
     validateDigest(digest, `${formatReference(ref)} blob ${digest}`);
     return this.headBlob(ref, digest, false);

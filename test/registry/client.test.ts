@@ -147,6 +147,10 @@ test('manifests by tag and by digest, verified; missing tag and blob are FN_ERR_
     assert.equal(byTag.json.layers[0].digest, sha256Digest(img.layer));
     const byDigest = await c.getManifest({ ...r, tag: undefined, digest });
     assert.deepEqual(byDigest.bytes, img.manifest);
+    const heads = proxy.count('HEAD', /\/manifests\/v1$/);
+    assert.equal(await c.resolveDigest(r), digest);
+    assert.equal(proxy.count('HEAD', /\/manifests\/v1$/) - heads, 1, 'one HEAD, no GET');
+    await assert.rejects(c.resolveDigest({ ...r, tag: 'nope' }), { code: 'FN_ERR_IMAGE_NOT_FOUND', message: /manifests\/app:nope/ });
     await assert.rejects(c.getManifest({ ...r, tag: 'v2' }), (e: any) => {
       assert.equal(e.code, 'FN_ERR_IMAGE_NOT_FOUND');
       assert.ok(e.message.includes(`${proxy.host}/manifests/app:v2`), e.message);
