@@ -24,6 +24,8 @@ export interface Unresolved {
 
 const INNER = /\$\{([^${}]*)\}/;
 const MISSING = Symbol('missing');
+/** Variable sources of the framework: a fallback naming one of these is never a literal. */
+const KNOWN = new Set(['self', 'opt', 'sls', 'aws', 'env', 'file', 'ssm', 'cf', 's3', 'param', 'strToBool', 'sm']);
 type Found = unknown | typeof MISSING;
 
 /** Resolves every string in the document; unresolvable leaves are removed and reported. */
@@ -103,10 +105,22 @@ export function resolveVariables(doc: Record<string, unknown>, ctx: VariableCont
       } else if (c === "'" || c === '"') q = c;
       else if (c === ',') {
         const first = source(inner.slice(0, i));
-        return first !== MISSING ? first : evaluate(inner.slice(i + 1));
+        return first !== MISSING ? first : fallback(inner.slice(i + 1));
       }
     }
     return source(inner);
+  }
+
+  /**
+   * A fallback that is not a variable source is a literal: after innermost-first resolution,
+   * `${env:X, ${self:a}}` has become `${env:X, value-of-a}`.
+   */
+  function fallback(text: string): Found {
+    const v = evaluate(text);
+    if (v !== MISSING) return v;
+    const t = text.trim();
+    const kind = /^([a-zA-Z]+)(\(.*\))?:/.exec(t)?.[1];
+    return t && !(kind && KNOWN.has(kind)) ? t : MISSING;
   }
 
   function str(value: string, path: string): unknown {
