@@ -14,6 +14,7 @@ import { Invocation, shutdownReason, timeoutReason, traceIdOf, type KnativeIdent
 import { errorAnswer, HttpFailure } from './errors.js';
 import { encodeBody, encodeValue, toReadable, type WireBody } from './encode.js';
 import { RequestMetrics } from './metrics.js';
+import { LazyLogger } from './lazy-logger.js';
 import { looksLikeCloudEvent } from './cloudevents/detect.js';
 
 type CeModule = typeof import('./cloudevents/index.js');
@@ -44,7 +45,6 @@ export interface Invoker {
 /** One request on its way through the invoker. */
 class Pending {
   done = false;
-  timer: NodeJS.Timeout | undefined;
   streaming = false;
   constructor(
     readonly request: FastifyRequest,
@@ -79,7 +79,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     childLoggerFactory(logger, bindings, childOpts, rawReq) {
       const tid = traceIdOf((rawReq as IncomingMessage).headers.traceparent);
       if (tid) (bindings as Record<string, unknown>).traceId = tid;
-      return logger.child(bindings, childOpts);
+      return new LazyLogger(logger as never, bindings as Record<string, unknown>, childOpts as Record<string, unknown>) as unknown as FastifyBaseLogger;
     },
   }) as unknown as FastifyInstance;
 
@@ -172,7 +172,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     const p = new Pending(request, reply, inv, performance.now(), rreq);
     metrics.inFlight++;
     inflight.add(p);
-    p.timer = setTimeout(onTimeout, settings.timeoutMs, p);
+    if (sweeper === undefined) sweeper = setInterval(sweep, sweepEvery).unref();
     return p;
   }
 
@@ -255,22 +255,37 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     if (p.done) return;
     finish(p);
     const reply = p.reply;
-    reply.code(status);
-    for (const k in headers) { const v = headers[k]; if (v !== undefined) reply.header(k, v); }
     if (body instanceof Readable) {
+      // Streams go through fastify, which pipes, flushes per chunk and handles stream errors.
+      reply.code(status);
+      for (const k in headers) { const v = headers[k]; if (v !== undefined) reply.header(k, v); }
       p.streaming = true;
       body.on('error', (err) => p.request.log.error({ err }, 'response stream failed'));
       reply.raw.once('close', () => record(p, status));
       reply.send(body);
       return;
     }
-    reply.send(status === 204 || status === 304 ? undefined : body);
+    // Whole bodies are written straight to the socket: the answer is final and fully encoded, so
+    // fastify's reply pipeline (serialisers, onSend hooks) has nothing left to do.
+    reply.hijack();
+    const res = reply.raw;
+    const out: Record<string, string | string[] | number> = {};
+    for (const k in headers) { const v = headers[k]; if (v !== undefined) out[k] = v; }
+    if (body === undefined || status === 204 || status === 304) {
+      if (status !== 204 && status !== 304) out['content-length'] = 0;
+      res.writeHead(status, out);
+      res.end();
+    } else {
+      if (out['content-type'] === undefined) out['content-type'] = typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream';
+      out['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+      res.writeHead(status, out);
+      res.end(body);
+    }
     record(p, status);
   }
 
   function finish(p: Pending): void {
     p.done = true;
-    clearTimeout(p.timer);
     inflight.delete(p);
     metrics.inFlight--;
   }
@@ -291,6 +306,16 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     if (ans.severe) p.request.log.error({ err }, 'handler failed');
     else p.request.log.info({ status: ans.status, reason: (f as Error)?.message }, 'request refused');
     send(p, ans.status, ans.headers, ans.body);
+  }
+
+  // One coarse timer per server instead of one per request: the deadline is checked every
+  // ~1/20 of the timeout (10 ms to 1 s), which is precise enough for a 504 and free on the hot path.
+  const sweepEvery = Math.min(1000, Math.max(10, Math.floor(settings.timeoutMs / 20)));
+  let sweeper: NodeJS.Timeout | undefined;
+  function sweep(): void {
+    if (inflight.size === 0) { clearInterval(sweeper); sweeper = undefined; return; }
+    const now = Date.now();
+    for (const p of inflight) if (now >= p.inv.deadline) onTimeout(p);
   }
 
   function onTimeout(p: Pending): void {

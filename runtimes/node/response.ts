@@ -25,9 +25,18 @@ export function webResponseToResult(res: Response): RuntimeResult {
   return { kind: 'response', status: res.status, headers, body: res.body ?? undefined };
 }
 
+/**
+ * Duck-typed first: touching the global `Response` makes Node 20 load undici (≈10 MB RSS and
+ * several ms), which a function that never returns a web Response should not pay for.
+ */
+function isWebResponse(v: object): v is Response {
+  const r = v as { status?: unknown; headers?: { get?: unknown }; arrayBuffer?: unknown };
+  return typeof r.status === 'number' && typeof r.arrayBuffer === 'function' && typeof r.headers?.get === 'function' && v instanceof Response;
+}
+
 export function toResult(v: unknown): RuntimeResult {
   if (v === null || typeof v !== 'object') return { kind: 'value', value: v };
-  if (v instanceof Response) return webResponseToResult(v);
+  if (isWebResponse(v)) return webResponseToResult(v);
   if (!isExplicitResponse(v)) return { kind: 'value', value: v };
   const o = v as { statusCode?: number; status?: number; headers?: Record<string, unknown>; body?: unknown; cookies?: unknown };
   const headers: Headers = {};

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { start, send, fixtures } from './helpers.js';
 
 test('readiness is 503 until init() finished, liveness answers from the start', async () => {
-  const s = await start('kitchen.ts', { untilListening: true, env: { FIXTURE_INIT_MS: '1500' } });
+  const s = await start('kitchen.ts', { untilListening: true, env: { FIXTURE_INIT_MS: '4000' } });
   try {
     const r = await send(s.url, { path: '/health/readiness' });
     assert.equal(r.status, 503);
@@ -144,7 +144,7 @@ test('shutdown() that throws makes the exit code 1', async () => {
 });
 
 test('a request that arrives before init() finished waits for it', async () => {
-  const s = await start('kitchen.ts', { untilListening: true, env: { FIXTURE_INIT_MS: '800' } });
+  const s = await start('kitchen.ts', { untilListening: true, env: { FIXTURE_INIT_MS: '2000' } });
   try {
     const t0 = Date.now();
     const r = await send(s.url, { path: '/text' });
