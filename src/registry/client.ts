@@ -83,8 +83,9 @@ export class RegistryClient {
     let known = pinnedDigest;
     if (!known && this.cache) {
       const head = await this.transport.request(ref.registry, { method: 'HEAD', path, headers, scopes, repeatable: true });
-      if (head.status === 200) known = header(head, 'docker-content-digest');
-      else if (head.status !== 404 && head.status !== 405) this.fail(head, ref, `HEAD ${path}`, 'Manifest');
+      const announced = head.status === 200 ? header(head, 'docker-content-digest') : undefined;
+      if (announced && isDigest(announced)) known = announced;
+      else if (head.status !== 200 && head.status !== 405) this.fail(head, ref, `HEAD ${path}`, 'Manifest');
     }
     if (known && this.cache) {
       const cached = await this.cache.get(known);
@@ -293,6 +294,10 @@ export class RegistryClient {
   private fail(res: HttpResponse, ref: ImageReference, request: string, what: string): never {
     throw this.failure(res, ref, request, what);
   }
+}
+
+function isDigest(s: string): boolean {
+  try { validateDigest(s); return true; } catch { return false; }
 }
 
 /** The stream, failing with FN_ERR_DIGEST_MISMATCH as soon as it is longer or shorter than announced. */

@@ -118,3 +118,19 @@ test('a corrupt download is never written to the cache', async () => {
     } finally { proxy.fault = undefined; c.close(); }
   });
 });
+
+test('with a cache, a missing tag is known from the HEAD alone', async () => {
+  await withTempDir('fnkit-cache-', async (cacheDir) => {
+    const c = newClient(cacheDir);
+    try {
+      const missing = { ...base, tag: 'no-such-tag' };
+      const mark = proxy.seen.length;
+      await assert.rejects(c.getManifest(missing), (e: any) => {
+        assert.equal(e.code, 'FN_ERR_IMAGE_NOT_FOUND');
+        assert.ok(e.message.includes('fnkit-test/node-base:no-such-tag'), e.message);
+        return true;
+      });
+      assert.deepEqual(proxy.seen.slice(mark).filter((s) => s.path.includes('/manifests/')).map((s) => s.method), ['HEAD']);
+    } finally { c.close(); }
+  });
+});
