@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { readFileSync } from 'node:fs';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { FnkitError } from '../errors.js';
@@ -20,7 +20,8 @@ import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, ty
 import { formatPlatform, hostPlatform } from './platform.js';
 import type { BuiltImage, PlatformImage } from './built-image.js';
 import type { TarEntry } from './tar.js';
-import { lookupBundle, memoKey, storeBundle, type MemoEntry } from './memo.js';
+import { lookupBundle, memoKey, storeBundle, type BundleFile, type MemoEntry } from './memo.js';
+import { ENTRY, type PartBundle } from './image-bundle.js';
 import { fnkitPaths } from './bundle-paths.js';
 
 /** Node.js 24 is the Active LTS line (Node 20 reached end of life in April 2026). */
@@ -69,7 +70,7 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
   progress('resolved base', { base: baseText, digest: base.digest, platforms: base.images.map((i) => formatPlatform(i.platform)) });
 
   progress('bundle', { runtime: spec.runtime });
-  const fnLayer = await functionLayer(spec, opts, epoch, cacheRoot);
+  const fnLayer = await functionLayers(spec, opts, epoch, cacheRoot);
   const lambda = spec.runtime === 'lambda';
   const depsByPlatform = new Map<string, Layer | undefined>();
   for (const im of base.images) {
@@ -84,8 +85,9 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
 
   progress('assemble', {});
   const git = await gitFacts(spec.dir);
-  const image = assemble(spec, base, fnLayer.layer, fnLayer.entry, depsByPlatform, epoch, git, client);
-  const layers = [fnLayer.layer, ...new Set([...depsByPlatform.values()].filter((l): l is Layer => !!l))];
+  const image = assemble(spec, base, fnLayer.runtime, fnLayer.layer, fnLayer.entry, depsByPlatform, epoch, git, client);
+  // in image order: runtime, dependencies (one per platform when they differ), the function's own
+  const layers = [fnLayer.runtime, ...new Set([...depsByPlatform.values()].filter((l): l is Layer => !!l)), fnLayer.layer];
   const result: BuildResult = {
     digest: image.top.digest,
     mediaType: image.top.mediaType,
@@ -166,10 +168,24 @@ function exists(p: string): Promise<boolean> {
   return access(p).then(() => true, () => false);
 }
 
-/** Bundle + source map + included files (Lambda: the whole task root) as one layer. */
-async function functionLayer(spec: FunctionSpec, opts: BuildOptions, epoch: number, cacheRoot: string): Promise<{ layer: Layer; external: string[]; entry: string }> {
-  const bundle = await productionBundle(spec, opts, join(cacheRoot, 'bundles'));
-  const entries: TarEntry[] = bundle.files.map((f) => ({ path: `${APP_DIR}/${f.rel}`, type: 'file', data: f.data }));
+/**
+ * The JavaScript layers: the fnkit runtime (the same for every function of this fnkit version)
+ * and the function's own layer (its entry + source map + included files; Lambda: the task root).
+ */
+async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epoch: number, cacheRoot: string): Promise<{ runtime: Layer; layer: Layer; external: string[]; entry: string }> {
+  const memoDir = join(cacheRoot, 'bundles');
+  const paths = fnkitPaths();
+  const version = { node: process.version, fnkit: fnkitVersion(paths.root) };
+  const runtime = await memoized(memoDir, { v: 4, part: 'runtime', ...version }, opts.signal, async (outdir) => {
+    const { runtimeBundle } = await import('./image-bundle.js');
+    return runtimeBundle(spec, outdir, paths);
+  }, undefined, paths.root);
+  const own = await memoized(memoDir, { v: 4, part: 'function', spec, ...version }, opts.signal, async (outdir) => {
+    const { functionBundle } = await import('./image-bundle.js');
+    return functionBundle(spec, outdir, paths);
+  }, spec.dir, paths.root);
+  const toEntries = (files: BundleFile[]): TarEntry[] => files.map((f) => ({ path: `${APP_DIR}/${f.rel}`, type: 'file', data: f.data }));
+  const entries = toEntries(own.files);
   const lambda = spec.runtime === 'lambda';
   const files = await collectFiles(spec.dir, lambda
     ? { all: true, include: spec.build.include, exclude: ['fn.yaml', 'package-lock.json', 'npm-shrinkwrap.json'] }
@@ -177,25 +193,31 @@ async function functionLayer(spec: FunctionSpec, opts: BuildOptions, epoch: numb
   for (const f of files) {
     entries.push({ path: `${lambda ? LAMBDA_TASK_ROOT : APP_DIR}/${f.rel}`, type: 'file', data: await readFile(f.abs), mode: f.mode });
   }
-  const what = lambda ? `fnkit Lambda runtime bundle + ${files.length} task root file(s)` : `function bundle ${bundle.entry.slice(APP_DIR.length + 2)}${files.length ? ` + ${files.length} included file(s)` : ''}`;
-  return { layer: makeLayer(entries, epoch, what), external: bundle.external, entry: bundle.entry };
+  const what = lambda ? `Lambda entry + ${files.length} task root file(s)` : `function ${ENTRY}${files.length ? ` + ${files.length} included file(s)` : ''}`;
+  return {
+    runtime: makeLayer(toEntries(runtime.files), epoch, `fnkit ${version.fnkit} runtime (invoker, runtimes; shared by every function)`),
+    layer: makeLayer(entries, epoch, what),
+    external: own.external,
+    entry: `/${APP_DIR}/${ENTRY}`,
+  };
 }
 
-/** esbuild's production bundle, or the memo of the last one when no input changed. */
-async function productionBundle(spec: FunctionSpec, opts: BuildOptions, memoDir: string): Promise<MemoEntry> {
-  const key = memoKey({ v: 2, spec, node: process.version, fnkit: fnkitVersion() });
+/** Runs a bundle step into a temp folder, or answers from the memo when none of its inputs changed. */
+async function memoized(memoDir: string, keyParts: Record<string, unknown>, signal: AbortSignal | undefined, run: (outdir: string) => Promise<PartBundle>, fnDir: string | undefined, fnkitRoot: string): Promise<MemoEntry> {
+  const key = memoKey(keyParts);
   const hit = await lookupBundle(memoDir, key);
   if (hit) return hit;
+  if (signal?.aborted) throw new FnkitError('FN_ERR_ABORTED', 'the build was cancelled', { cause: signal.reason });
   const outdir = await mkdtemp(join(tmpdir(), 'fnkit-bundle-'));
   try {
-    const { bundleFunction } = await import('./bundle.js');
-    const bundle = await bundleFunction(spec, { outdir, mode: 'production', minify: true, sourcemap: 'linked', external: spec.build.external, signal: opts.signal });
-    const files = await Promise.all(bundle.files.map(async (f) => {
+    const part = await run(outdir);
+    const files = await Promise.all(part.files.map(async (f) => {
       const data = await readFile(f);
-      return { rel: relative(outdir, f).split('\\').join('/'), data: f.endsWith('.map') ? portableSourceMap(data, outdir, spec.dir) : data };
+      const dir = dirname(f);
+      return { rel: relative(outdir, f).split(sep).join('/'), data: f.endsWith('.map') ? portableSourceMap(data, dir, fnDir, fnkitRoot) : data };
     }));
-    const entry: MemoEntry = { files, external: bundle.external, entry: `/${APP_DIR}/${relative(outdir, bundle.entry).split('\\').join('/')}` };
-    if (bundle.inputs?.length) await storeBundle(memoDir, key, bundle.inputs, entry).catch(() => undefined);
+    const entry: MemoEntry = { files, external: part.external, entry: ENTRY };
+    if (part.inputs.length) await storeBundle(memoDir, key, part.inputs, entry).catch(() => undefined);
     return entry;
   } finally {
     await rm(outdir, { recursive: true, force: true });
@@ -208,13 +230,13 @@ async function productionBundle(spec: FunctionSpec, opts: BuildOptions, memoDir:
  * machine (or checkout) to the next. Rewritten to stable names: the function's own files
  * relative to its folder, fnkit's as fnkit/<path>, packages as node_modules/<path>.
  */
-export function portableSourceMap(data: Buffer, outdir: string, fnDir: string, fnkitRoot = fnkitPaths().root): Buffer {
+export function portableSourceMap(data: Buffer, outdir: string, fnDir: string | undefined, fnkitRoot = fnkitPaths().root): Buffer {
   const map = JSON.parse(data.toString()) as { sources?: string[]; sourceRoot?: string };
   map.sources = (map.sources ?? []).map((s) => {
     const abs = resolve(outdir, s);
     const nm = abs.lastIndexOf(`${sep}node_modules${sep}`);
     if (nm >= 0) return `node_modules/${abs.slice(nm + 14).split(sep).join('/')}`;
-    if (isInside(abs, fnDir)) return relative(fnDir, abs).split(sep).join('/');
+    if (fnDir && isInside(abs, fnDir)) return relative(fnDir, abs).split(sep).join('/');
     if (isInside(abs, fnkitRoot)) return `fnkit/${relative(fnkitRoot, abs).split(sep).join('/')}`;
     return `external/${basename(abs)}`;
   });
@@ -227,9 +249,9 @@ function isInside(p: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-function fnkitVersion(): string {
+function fnkitVersion(root: string): string {
   try {
-    return (JSON.parse(readFileSync(join(fnkitPaths().root, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
@@ -270,7 +292,7 @@ export function publicUrl(url: string): string {
   }
 }
 
-function assemble(spec: FunctionSpec, base: ResolvedBase, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {
+function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {
   const created = rfc3339(epoch);
   const lambda = spec.runtime === 'lambda';
   const common: Record<string, string> = {
@@ -281,10 +303,11 @@ function assemble(spec: FunctionSpec, base: ResolvedBase, fn: Layer, entry: stri
   };
   if (git.revision) common['org.opencontainers.image.revision'] = git.revision;
   if (git.source) common['org.opencontainers.image.source'] = git.source;
-  const built = new Map<string, Buffer>([[fn.digest, fn.blob]]);
+  const built = new Map<string, Buffer>([[runtime.digest, runtime.blob], [fn.digest, fn.blob]]);
   const images: PlatformImage[] = base.images.map((b) => {
     const dep = deps.get(formatPlatform(b.platform));
-    const layers = dep ? [dep, fn] : [fn];
+    // least often changed first, so a pull after a code change fetches only the last layer
+    const layers = dep ? [runtime, dep, fn] : [runtime, fn];
     if (dep) built.set(dep.digest, dep.blob);
     const labels = { ...common, 'org.opencontainers.image.base.digest': b.manifestDigest };
     const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(PORT) };

@@ -44,11 +44,13 @@ test('push a TypeScript function: manifest = base layers + one function layer, c
   const r = await buildFunction(await loadFunction(dir), { image: `${reg.host}/hello-ts:v1`, push: true, cacheDir: cache, onProgress: (s) => steps.push(s) });
   assert.equal(r.reference, `${reg.host}/hello-ts@${r.digest}`);
   assert.deepEqual(r.platforms, ['linux/amd64']);
-  assert.equal(r.layers.length, 1);
+  assert.equal(r.layers.length, 2, 'the shared fnkit runtime, then the function\'s own layer');
+  assert.match(r.layers[0]!.description, /fnkit .* runtime/);
+  assert.ok(r.layers[1]!.size < 100 * 1024, `the function's own layer is small (${r.layers[1]!.size} bytes)`);
   assert.deepEqual(steps.filter((s) => ['resolve base', 'bundle', 'assemble', 'push'].includes(s)), ['resolve base', 'bundle', 'assemble', 'push']);
   const tagged = await registryManifest(reg.host, 'hello-ts', 'v1');
   assert.equal(tagged.digest, r.digest);
-  assert.deepEqual(tagged.json.layers.map((l: any) => l.digest), [baseLayer, r.layers[0]!.digest]);
+  assert.deepEqual(tagged.json.layers.map((l: any) => l.digest), [baseLayer, r.layers[0]!.digest, r.layers[1]!.digest]);
   const configRes = await fetch(`${reg.url}/v2/hello-ts/blobs/${tagged.json.config.digest}`);
   const config = (await configRes.json()) as any;
   assert.deepEqual(config.config.Entrypoint, ['node', '--enable-source-maps', '/app/main.mjs']);
@@ -60,7 +62,7 @@ test('push a TypeScript function: manifest = base layers + one function layer, c
   assert.deepEqual(config.config.ExposedPorts, { '8080/tcp': {} });
   assert.equal(config.created, '1970-01-01T00:00:00Z');
   assert.equal(config.config.Labels['org.opencontainers.image.title'], 'hello-ts');
-  assert.equal(config.rootfs.diff_ids.length, 2);
+  assert.equal(config.rootfs.diff_ids.length, 3);
   assert.equal(config.history.at(-1).created_by, 'fn build');
 });
 
@@ -86,7 +88,8 @@ test('reproducible: one changed character gives a new function layer and digest,
   const one = await buildFunction(await loadFunction(await fnDir()), { cacheDir: cache });
   const two = await buildFunction(await loadFunction(await fnDir({ 'index.ts': TS_HANDLER.replace('hello from fnkit', 'hello from fnkiT') })), { cacheDir: cache });
   assert.notEqual(two.digest, one.digest);
-  assert.notEqual(two.layers[0]!.digest, one.layers[0]!.digest);
+  assert.notEqual(two.layers.at(-1)!.digest, one.layers.at(-1)!.digest);
+  assert.equal(two.layers[0]!.digest, one.layers[0]!.digest, 'the runtime layer does not change with the function');
 });
 
 test('SOURCE_DATE_EPOCH stamps created and changes the digest', async () => {
@@ -112,12 +115,12 @@ test('OCI layout: oci-layout, index.json with the tag, every blob named by its s
   assert.equal(index.manifests[0].digest, r.digest);
   assert.equal(index.manifests[0].annotations['org.opencontainers.image.ref.name'], '7');
   const blobs = await readdir(join(out, 'blobs', 'sha256'));
-  assert.equal(blobs.length, 4, 'base layer, function layer, config, manifest');
+  assert.equal(blobs.length, 5, 'base layer, runtime layer, function layer, config, manifest');
   for (const b of blobs) {
     const data = await readFile(join(out, 'blobs', 'sha256', b));
     assert.equal(createHash('sha256').update(data).digest('hex'), b);
   }
-  assert.match(r.layers[0]!.description, /1 included file/, 'templates/page.html in; .env never matched by a glob');
+  assert.match(r.layers.at(-1)!.description, /1 included file/, 'templates/page.html in; .env never matched by a glob');
 });
 
 test('multi-arch base: an index with amd64 and arm64 manifests sharing the function layer', async () => {
@@ -129,7 +132,7 @@ test('multi-arch base: an index with amd64 and arm64 manifests sharing the funct
   assert.deepEqual(index.json.manifests.map((m: any) => m.platform.architecture), ['amd64', 'arm64']);
   const layers = await Promise.all(index.json.manifests.map(async (m: any) => (await registryManifest(reg.host, 'multi', m.digest)).json.layers.at(-1).digest));
   assert.equal(layers[0], layers[1]);
-  assert.equal(layers[0], r.layers[0]!.digest);
+  assert.equal(layers[0], r.layers.at(-1)!.digest);
   const one = await buildFunction(await loadFunction(dir), { platforms: ['linux/amd64'], cacheDir: cache });
   assert.deepEqual(one.platforms, ['linux/amd64']);
   await assert.rejects(buildFunction(await loadFunction(dir), { platforms: ['linux/s390x'], cacheDir: cache }), {
