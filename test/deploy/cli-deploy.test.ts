@@ -106,6 +106,11 @@ test('list and describe', async () => {
   assert.match(human.stdout, /NAME\s+READY\s+REVISION\s+URL\nhello\s+True\s+hello-00002\s+http:\/\/hello\.team-a\.example\.com/);
   const other = await fn(['list', '-n', 'elsewhere'], { env });
   assert.match(other.stdout, /no functions in namespace "elsewhere"/);
+  assert.equal((await fn(['deploy', dir, '--image', IMAGE('hello'), '-n', 'elsewhere'], { env })).code, 0);
+  const all = JSON.parse((await fn(['list', '-A', '-o', 'json'], { env })).stdout);
+  assert.deepEqual(all.map((f: any) => `${f.namespace}/${f.name}`), ['elsewhere/hello', 'team-a/hello']);
+  assert.match((await fn(['list', '-A'], { env })).stdout, /^NAMESPACE\s+NAME/);
+  assert.equal((await fn(['delete', 'hello', '-n', 'elsewhere'], { env })).code, 0);
   const d = await fn(['describe', 'hello', '-o', 'json'], { env });
   assert.equal(d.code, 0, d.stderr);
   const desc = JSON.parse(d.stdout);
@@ -171,6 +176,15 @@ test('logs: every pod across revisions, prefixed; -f follows new lines and new p
   assert.match(r.stdout, /^\[hello-00001-deployment-[0-9a-f]+ hello-00001\] listening on :8080 \(revision hello-00001\)$/m);
   assert.match(r.stdout, /^\[hello-00002-deployment-[0-9a-f]+ hello-00002\] listening/m);
   assert.doesNotMatch(r.stdout, /queue-proxy/, 'only user-container');
+  await new Promise((r) => setTimeout(r, 1200));
+  const pod1 = /\[(hello-00001-deployment-[0-9a-f]+)/.exec(r.stdout)![1];
+  await api.control('/_test/log', { namespace: NS, pod: pod1, line: 'fresh line' });
+  const recent = await fn(['logs', 'hello', '--since', '1s'], { env });
+  assert.match(recent.stdout, /hello-00001\] fresh line/);
+  assert.doesNotMatch(recent.stdout, /listening/, '--since drops older lines');
+  const none = await fn(['logs', 'ghost'], { env });
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /no function "ghost"/);
   const child = spawn(process.execPath, [join(ROOT, 'bin/fn.js'), 'logs', 'hello', '-f'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
