@@ -5,7 +5,7 @@
 // way (lambda.md §3.5 "Timeout", §2.1 lessons from KLR, which left timed-out runtimes running).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { InvokeOutcome, LambdaErrorPayload } from '../types.js';
+import type { InvokeOutcome, LambdaErrorPayload, StreamedResult } from '../types.js';
 import { bootstrapEnv } from './bootstrap-env.js';
 import { RuntimeApiServer, type RuntimeInvocation, type RuntimeReport } from './runtime-api.js';
 
@@ -38,7 +38,7 @@ export class InitFailure extends Error {
   }
 }
 
-type Current = { id: string; resolve: (o: InvokeOutcome) => void; timer: NodeJS.Timeout };
+type Current = { id: string; deadline: number; resolve: (o: InvokeOutcome) => void; timer: NodeJS.Timeout };
 
 export class BootstrapHost {
   private readonly opts: BootstrapHostOptions;
@@ -138,7 +138,7 @@ export class BootstrapHost {
     return new Promise<InvokeOutcome>((resolve) => {
       const ms = Math.max(0, inv.deadline - Date.now());
       const timer = setTimeout(() => this.timeout(inv.requestId), ms);
-      this.current = { id: inv.requestId, resolve, timer };
+      this.current = { id: inv.requestId, deadline: inv.deadline, resolve, timer };
       api.offer(inv);
     });
   }
@@ -159,8 +159,35 @@ export class BootstrapHost {
   private report(r: Exclude<RuntimeReport, { kind: 'init-error' }>): void {
     if (this.current?.id !== r.requestId) return;
     if (r.kind === 'error') return this.finish({ ok: false, kind: 'handled', error: r.error });
-    if (r.kind === 'stream') return this.finish({ ok: true, stream: r.stream });
+    if (r.kind === 'stream') return this.finishStream(r.requestId, r.stream);
     this.finish({ ok: true, result: decodeResult(r.body) });
+  }
+
+  /**
+   * A stream is handed over as soon as it starts, but the function timeout still applies to
+   * the whole response (Function URL streaming keeps the function timeout): at the deadline the
+   * process is killed, which ends the stream early with an error.
+   */
+  private finishStream(id: string, stream: StreamedResult): void {
+    const cur = this.current;
+    if (!cur) return;
+    this.current = undefined;
+    clearTimeout(cur.timer);
+    const proc = this.proc;
+    const timer = setTimeout(() => {
+      this.opts.log(`${new Date().toISOString()} ${id} Task timed out after ${this.opts.timeout.toFixed(2)} seconds (while streaming)`);
+      if (this.proc === proc) this.retire();
+      this.kill(proc);
+    }, Math.max(0, cur.deadline - Date.now()));
+    const source = stream.body;
+    async function* guarded(): AsyncGenerator<Uint8Array> {
+      try {
+        yield* source;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    cur.resolve({ ok: true, stream: { ...stream, body: guarded() } });
   }
 
   private finish(outcome: InvokeOutcome): void {

@@ -239,6 +239,28 @@ test('a streamed response (HttpResponseStream prelude + 8 NULs) maps to status, 
   }
 });
 
+test('a stream that never ends is cut at the function timeout and the runtime is reset', async () => {
+  const { invoker, lines } = make({ timeout: 1 });
+  const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 1 });
+  try {
+    const first = await invokeApi(srv.url, {});
+    const t0 = Date.now();
+    // A buffered Invoke API caller sees the cut stream as a function error.
+    const r = await invokeApi(srv.url, { action: 'stream-hang' });
+    const took = Date.now() - t0;
+    assert.equal(r.headers.get('x-amz-function-error'), 'Unhandled');
+    assert.equal(r.json.errorType, 'Runtime.StreamError');
+    assert.ok(took >= 800 && took < 3000, `cut at the deadline: ${took} ms`);
+    assert.ok(lines.some((l) => /Task timed out after 1\.00 seconds \(while streaming\)$/.test(l)));
+    const next = await invokeApi(srv.url, {});
+    assert.equal(next.status, 200);
+    assert.notEqual(next.json.pid, first.json.pid);
+    assert.equal(next.json.count, 1);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('one invocation at a time per process: the rest queue; a pool of 2 runs 2 at once', async () => {
   const one = make({ timeout: 5 });
   const srv = await serveInvoker(one.invoker, { name: 'multi-fn', timeout: 5 });
