@@ -37,6 +37,17 @@ export interface TestRegistry {
   stop(): Promise<void>;
 }
 
+// Runs the registry and stops it when the test process that started it is gone, even if that
+// process was killed without running any exit handler ($2 is its pid). SIGTERM to the shell
+// stops the registry and waits for it.
+const WATCHDOG = `
+docker-registry serve "$1" & reg=$!
+trap 'kill $reg 2>/dev/null; wait $reg; exit 0' TERM INT
+while kill -0 "$2" 2>/dev/null && kill -0 $reg 2>/dev/null; do sleep 1 & wait $!; done
+kill $reg 2>/dev/null
+wait $reg
+`;
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -110,13 +121,14 @@ export async function startRegistry(opts: StartRegistryOptions = {}): Promise<Te
     (config.http as Record<string, unknown>).addr = host;
     const configFile = join(dir, 'config.yml');
     await writeFile(configFile, stringify(config));
-    const child = spawn('docker-registry', ['serve', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', WATCHDOG, 'fnkit-test-registry', configFile, String(process.pid)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const keep = (c: Buffer) => { out = (out + c.toString()).slice(-20_000); };
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
-    // A test that crashes must not leave the registry behind.
-    const onExit = () => { child.kill('SIGKILL'); };
+    // A test process that exits without stop() (a failed assertion in before()) takes the
+    // registry with it; one killed outright is noticed by the watchdog within a second.
+    const onExit = () => { child.kill('SIGTERM'); };
     process.once('exit', onExit);
     const url = `${opts.tls ? 'https' : 'http'}://${host}`;
     try {
