@@ -56,7 +56,7 @@ test('the controller Deployment runs `fn controller`, non-root, with the restric
   for (const [k, v] of Object.entries(dep.spec.selector.matchLabels)) assert.equal(dep.spec.template.metadata.labels[k], v, 'selector matches the pod');
   assert.equal(pod.serviceAccountName, CONTROLLER_NAME);
   assert.equal(c.image, IMAGE);
-  assert.deepEqual(c.command, ['fn', 'controller']);
+  assert.deepEqual(c.command, ['fn', 'controller', '--namespace', 'all']);
   assert.equal(pod.securityContext.runAsNonRoot, true);
   assert.ok(pod.securityContext.runAsUser > 0);
   assert.deepEqual(c.securityContext, {

@@ -57,7 +57,7 @@ export function installManifests(opts: InstallOptions): object[] {
               {
                 name: 'controller',
                 image: opts.image,
-                command: ['fn', 'controller'],
+                command: ['fn', 'controller', '--namespace', 'all'],
                 env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { fieldPath: 'metadata.namespace' } } }],
                 resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
                 securityContext: {
