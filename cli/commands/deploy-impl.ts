@@ -13,6 +13,29 @@ interface Flags extends KubeFlags {
 }
 
 export async function runDeploy(dir: string, flags: Flags): Promise<void> {
+  try {
+    await deploy(dir, flags);
+  } catch (err) {
+    throw withCliHint(err);
+  }
+}
+
+/** The library's hints speak of options; here they become the flags to pass. */
+function withCliHint(err: unknown): unknown {
+  if (!(err instanceof FnkitError)) return err;
+  const name = (err.data?.name as string | undefined) ?? '<name>';
+  const hints: Record<string, string> = {
+    FN_ERR_KUBE_APPLY_CONFLICT: 'run fn deploy again with --force-conflicts to take these fields over (fn becomes their owner), or undo the change made with the other tool',
+    FN_ERR_DEPLOY_TIMEOUT: `it stays applied and Knative keeps trying: see \`fn describe ${name}\` and \`fn logs ${name}\`, deploy again with a longer --wait-timeout, or remove it with \`fn delete ${name}\``,
+    FN_ERR_DEPLOY_FAILED: `fix the cause and deploy again; \`fn describe ${name}\` and \`fn logs ${name}\` show more`,
+    FN_ERR_DEPLOY_OWNED: 'deploy with --via-controller, or delete the Function resource first (fn delete)',
+  };
+  const hint = hints[err.code];
+  if (!hint) return err;
+  return new FnkitError(err.code, err.message, { hint, data: err.data, cause: err.cause });
+}
+
+async function deploy(dir: string, flags: Flags): Promise<void> {
   const format = parseOutputFormat(flags.output);
   const signal = interruptSignal();
   let waitMs: number;
