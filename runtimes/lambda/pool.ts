@@ -64,7 +64,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   const queue: Job[] = [];
   // Invocations a worker may hold: the running one plus one waiting (concurrency 1 only: with
   // several workers a waiting invocation must stay free to go to whichever finishes first).
-  const depth = s.concurrency === 1 ? 2 : 1;
+  const depth = s.concurrency === 1 ? 8 : 1;
   let nextId = 1;
   let closed = false;
   const arn = functionArn(s);
