@@ -15,7 +15,8 @@ import type { BuildOptions, BuildResult } from './index.js';
 import { resolveBase, type ResolvedBase } from './base.js';
 import { collectFiles } from './files.js';
 import { depsLayer } from './deps.js';
-import { makeLayer, type Layer } from './layer.js';
+import { makeLayer, sha256, type Layer } from './layer.js';
+import { readCachedLayer, writeCachedLayer } from './layer-cache.js';
 import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, type Doc } from './image.js';
 import { formatPlatform, hostPlatform } from './platform.js';
 import type { BuiltImage, PlatformImage } from './built-image.js';
@@ -195,11 +196,21 @@ async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epoch: num
   }
   const what = lambda ? `Lambda entry + ${files.length} task root file(s)` : `function ${ENTRY}${files.length ? ` + ${files.length} included file(s)` : ''}`;
   return {
-    runtime: makeLayer(toEntries(runtime.files), epoch, `fnkit ${version.fnkit} runtime (invoker, runtimes; shared by every function)`),
+    runtime: await cachedLayer(join(cacheRoot, 'layers'), toEntries(runtime.files), epoch, `fnkit ${version.fnkit} runtime (invoker, runtimes; shared by every function)`),
     layer: makeLayer(entries, epoch, what),
     external: own.external,
     entry: `/${APP_DIR}/${ENTRY}`,
   };
+}
+
+/** The layer of these exact files and mtime, from the layer cache or made and stored. */
+async function cachedLayer(dir: string, entries: TarEntry[], epoch: number, description: string): Promise<Layer> {
+  const key = memoKey({ v: 1, epoch, description, entries: entries.map((e) => [e.path, e.type, e.mode, e.data && sha256(e.data)]) });
+  const hit = await readCachedLayer(dir, key);
+  if (hit) return hit;
+  const layer = makeLayer(entries, epoch, description);
+  await writeCachedLayer(dir, key, layer).catch(() => undefined);
+  return layer;
 }
 
 /** Runs a bundle step into a temp folder, or answers from the memo when none of its inputs changed. */

@@ -5,12 +5,13 @@
 // the inputs, so a warm build does not run npm again.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, cp, mkdir, mkdtemp, open, readdir, readFile, readlink, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, open, readdir, readFile, readlink, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { FnkitError } from '../errors.js';
 import { describeTarget, platformInPath, readBinaryTarget } from './elf.js';
 import { makeLayer, type Layer } from './layer.js';
+import { readCachedLayer, writeCachedLayer } from './layer-cache.js';
 import { formatPlatform, type Platform } from './platform.js';
 import type { TarEntry } from './tar.js';
 
@@ -71,7 +72,7 @@ export async function depsLayer(opts: DepsOptions): Promise<Layer | undefined> {
   const key = createHash('sha256')
     .update(JSON.stringify({ v: 1, pkgText, lockText, packages, platform: formatPlatform(opts.platform), root: opts.root, mtime: opts.mtime }))
     .digest('hex');
-  const cached = await readCached(opts.cacheDir, key);
+  const cached = await readCachedLayer(opts.cacheDir, key);
   if (cached) return cached;
 
   const work = await mkdtemp(join(tmpdir(), 'fnkit-deps-'));
@@ -94,7 +95,7 @@ export async function depsLayer(opts: DepsOptions): Promise<Layer | undefined> {
     for (const pdir of [...dirs].sort()) await addPackage(entries, pdir, nm, opts);
     const desc = packages === 'all' ? 'dependencies (production, from the lockfile)' : `dependencies: ${packages.join(', ')}`;
     const layer = makeLayer(entries, opts.mtime, desc);
-    await writeCached(opts.cacheDir, key, layer);
+    await writeCachedLayer(opts.cacheDir, key, layer);
     return layer;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -211,25 +212,4 @@ async function checkAddon(abs: string, rel: string, platform: Platform): Promise
       data: { file: `node_modules/${rel}`, built: describeTarget(target), target: formatPlatform(platform) },
     });
   }
-}
-
-async function readCached(cacheDir: string, key: string): Promise<Layer | undefined> {
-  try {
-    const meta = JSON.parse(await readFile(join(cacheDir, `${key}.json`), 'utf8')) as Omit<Layer, 'blob'>;
-    const blob = await readFile(join(cacheDir, `${key}.tar.gz`));
-    const { sha256 } = await import('./layer.js');
-    return sha256(blob) === meta.digest ? { ...meta, blob } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeCached(cacheDir: string, key: string, layer: Layer): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
-  const tmp = join(cacheDir, `.${key}.${process.pid}.${Date.now()}`);
-  await writeFile(tmp + '.gz', layer.blob);
-  await rename(tmp + '.gz', join(cacheDir, `${key}.tar.gz`));
-  const { blob: _b, ...meta } = layer;
-  await writeFile(tmp + '.json', JSON.stringify(meta));
-  await rename(tmp + '.json', join(cacheDir, `${key}.json`));
 }
