@@ -130,6 +130,8 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
     async init() {
       bootstrap = findBootstrap();
       for (let i = 0; i < size; i++) hosts.push(makeHost(bootstrap));
+      // Idle even if init fails: like AWS, the next invocation simply initialises again.
+      idle.push(...hosts);
       try {
         await Promise.all(hosts.map((h) => h.start()));
       } catch (err) {
@@ -143,7 +145,6 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
         }
         throw err;
       }
-      idle.push(...hosts);
     },
     invoke(req) {
       if (closed) return Promise.resolve({ ok: false, kind: 'crash', error: { errorType: 'Runtime.ExitError', errorMessage: 'the function is shutting down' } });

@@ -167,6 +167,38 @@ test('/init/error fails init with the runtime\'s own error; a lazy init reports 
   await lazy.invoker.shutdown();
 });
 
+test('after an init error the runtime is not dead: the next invocation initialises again (KLR exited the container)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'fnkit-init-once-'));
+  try {
+    const { invoker } = make({ env: { FIXTURE_INIT: 'error-once', FIXTURE_MARK: join(dir, 'mark') } });
+    const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 2 }).catch((e: unknown) => e);
+    assert.ok(isFnkitError(srv) && srv.code === 'FN_ERR_LAMBDA_INIT', 'eager init reports the error');
+    const first = await invoker.invoke({ event: { n: 1 }, requestId: 'after-init-error', deadline: Date.now() + 2000, signal: new AbortController().signal });
+    assert.equal(first.ok, true, JSON.stringify(first));
+    assert.deepEqual(first.ok && 'result' in first && (first.result as { event: unknown }).event, { n: 1 });
+    await invoker.shutdown();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('KLR peer bugs: the timeout error never echoes the payload; payloads between 5e6 bytes and 6 MiB pass; JSON content type', async () => {
+  const { invoker } = make({ timeout: 1 });
+  const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 1 });
+  try {
+    const t = await invokeApi(srv.url, { action: 'sleep', ms: 3000, secret: 'do-not-echo-me' });
+    assert.equal(t.json.errorType, 'Sandbox.Timedout');
+    assert.ok(!t.text.includes('do-not-echo-me'), t.text);
+    const big = { pad: 'x'.repeat(5_500_000) };
+    const r = await invokeApi(srv.url, big);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers.get('content-type'), 'application/json');
+    assert.equal(r.json.event.pad.length, 5_500_000);
+  } finally {
+    await srv.close();
+  }
+});
+
 test('a bootstrap exiting or hanging during init is an init error, not a hang', async () => {
   const exit = make({ env: { FIXTURE_INIT: 'exit' } });
   const ac = new AbortController();
