@@ -104,3 +104,31 @@ test('6 MB payload limits: a larger result fails, a larger request is 413', asyn
     await s.stop();
   }
 });
+
+test('requests queued behind a crash run on the fresh environment, one at a time', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 3 });
+  try {
+    const crash = call(s.url, { path: '/?h=uncaught' });
+    await new Promise((r) => setTimeout(r, 20));
+    const after = await Promise.all([call(s.url, { path: '/?h=counter' }), call(s.url, { path: '/?h=counter' })]);
+    assert.equal((await crash).status, 500);
+    const counts = after.map((r) => r.json().invocations).sort();
+    assert.deepEqual(counts, [1, 2], 'both ran, in one fresh environment, one after the other');
+  } finally {
+    await s.stop();
+  }
+});
+
+test('requests waiting behind a timed-out one time out at their own deadline without running', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 1 });
+  try {
+    const replies = await Promise.all([0, 1, 2].map(() => call(s.url, { path: '/?h=sleep&ms=5000' })));
+    assert.deepEqual(replies.map((r) => r.status), [500, 500, 500]);
+    await s.waitFor(/Task timed out after 1\.00 seconds/);
+    const starts = s.lines.filter((l) => l.startsWith('START RequestId:')).length;
+    assert.equal(starts, 1, 'only the first one ever started');
+    assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 1);
+  } finally {
+    await s.stop();
+  }
+});
