@@ -141,6 +141,7 @@ export async function waitForReady(kube: KubeClient, name: string, ns: string, g
       if (reason !== lastReason) { progress(`waiting for ${name} to become ready (${reason})`); lastReason = reason; }
       try {
         for await (const ev of kube.watch(KSERVICE, { namespace: ns, fieldSelector: `metadata.name=${name}`, resourceVersion: rv, signal: both })) {
+          if (ev.type === 'BOOKMARK') { rv = ev.object.metadata.resourceVersion ?? rv; continue; }
           if (ev.type === 'DELETED') throw new FnkitError('FN_ERR_DEPLOY_FAILED', `Knative Service "${name}" was deleted while waiting for it`, { data: { name, namespace: ns } });
           last = ev.object;
           rv = ev.object.metadata.resourceVersion ?? rv;

@@ -48,12 +48,28 @@ export async function streamFunctionLogs(kube: KubeClient, name: string, ns: str
   }
   const seen = new Set(items.map((p) => p.metadata.name));
   const streams = items.map((p) => readPod(p, 3));
+  const start = (p: KubeObject) => {
+    if (seen.has(p.metadata.name)) return;
+    seen.add(p.metadata.name);
+    note(`pod ${p.metadata.name} started`);
+    streams.push(readPod(p, 20));
+  };
+  let rv = resourceVersion;
   try {
-    for await (const ev of kube.watch(POD, { namespace: ns, labelSelector: selector, resourceVersion, signal: opts.signal })) {
-      if (ev.type !== 'ADDED' || seen.has(ev.object.metadata.name)) continue;
-      seen.add(ev.object.metadata.name);
-      note(`pod ${ev.object.metadata.name} started`);
-      streams.push(readPod(ev.object, 20));
+    // API servers end watches after a while; list again (pods may have started meanwhile) and go on
+    while (!opts.signal?.aborted) {
+      try {
+        for await (const ev of kube.watch(POD, { namespace: ns, labelSelector: selector, resourceVersion: rv, signal: opts.signal })) {
+          if (ev.type === 'ADDED') start(ev.object);
+        }
+      } catch (err) {
+        // 410 Gone (the resourceVersion is too old): re-list below
+        if (!(isFnkitError(err) && err.code === 'FN_ERR_KUBE_WATCH')) throw err;
+      }
+      if (opts.signal?.aborted) break;
+      const again = await kube.list(POD, { namespace: ns, labelSelector: selector, signal: opts.signal });
+      again.items.forEach(start);
+      rv = again.resourceVersion;
     }
   } catch (err) {
     if (!opts.signal?.aborted) throw err instanceof FnkitError ? err : new FnkitError('FN_ERR_LOGS', `following logs of "${name}" failed: ${(err as Error).message}`, { cause: err });
