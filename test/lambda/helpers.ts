@@ -24,6 +24,7 @@ export interface LambdaServer {
 }
 
 export interface ServeOptions {
+  /** A folder under test/lambda/fixtures, or an absolute path (examples). */
   fixture: string;
   handler: string;
   /** Seconds (Lambda timeout). */
@@ -73,10 +74,17 @@ export async function serveLambda(o: ServeOptions): Promise<LambdaServer> {
   return startServer(o, await serveBundle());
 }
 
+/** Serves a function folder as `fn run` would: its fn.yaml read and validated by loadFunction. */
+export async function serveFunctionDir(dir: string): Promise<LambdaServer> {
+  const { loadFunction } = await import('../../src/config/fn-yaml.js');
+  const spec = await loadFunction(dir);
+  return serveLambda({ fixture: spec.dir, handler: spec.handler, timeout: spec.timeout, name: spec.name, env: spec.env, config: (spec.lambda ?? {}) as Record<string, unknown> });
+}
+
 function startServer(o: ServeOptions, script: string): Promise<LambdaServer> {
   const timeout = o.timeout ?? 3;
   const args = {
-    runtime: { handler: o.handler, name: o.name ?? 'test-fn', timeout, config: o.config ?? {}, env: o.env, taskRoot: join(fixtures, o.fixture) },
+    runtime: { handler: o.handler, name: o.name ?? 'test-fn', timeout, config: o.config ?? {}, env: o.env, taskRoot: o.fixture.startsWith('/') ? o.fixture : join(fixtures, o.fixture) },
     defaults: { timeoutMs: o.invokerTimeoutMs ?? timeout * 1000 + 2000, ...(o.bodyLimit ? { bodyLimit: o.bodyLimit } : {}) },
   };
   const proc = spawn(process.execPath, [script, JSON.stringify(args)], {
