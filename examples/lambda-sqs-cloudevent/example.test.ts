@@ -1,12 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
 import { call, serveFunctionDir, type LambdaServer } from '../../test/lambda/helpers.js';
 
+// This folder is a CommonJS package (its package.json), as the handler needs: __dirname it is.
 let s: LambdaServer;
 before(async () => {
-  s = await serveFunctionDir(dirname(fileURLToPath(import.meta.url)));
+  s = await serveFunctionDir(__dirname);
 });
 after(() => s.stop());
 
