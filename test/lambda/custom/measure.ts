@@ -4,6 +4,7 @@
 // for three custom runtimes, side by side with the Node worker pool on the same handler logic.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error autocannon ships no type declarations
 import autocannon from 'autocannon';
 import { createBootstrapInvoker } from '../../../runtimes/lambda/custom/bootstrap-invoker.js';
 import { lambdaRuntime } from '../../../runtimes/lambda/index.js';
@@ -30,7 +31,7 @@ async function cold(taskRoot: string, handler: string, runs = 5): Promise<number
 }
 
 async function rps(url: string, body: string, seconds = 4): Promise<number> {
-  const r = await autocannon({ url: `${url}/2015-03-31/functions/function/invocations`, method: 'POST', body, connections: 8, duration: seconds });
+  const r: { non2xx: number; errors: number; requests: { average: number } } = await autocannon({ url: `${url}/2015-03-31/functions/function/invocations`, method: 'POST', body, connections: 8, duration: seconds });
   if (r.non2xx || r.errors) throw new Error(`non-2xx ${r.non2xx} errors ${r.errors}`);
   return r.requests.average;
 }
