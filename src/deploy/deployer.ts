@@ -70,7 +70,7 @@ export async function applyPlan(plan: DeployPlan, opts: ApplyOptions): Promise<D
   const applied: string[] = [];
   const removed: string[] = [];
   const progress = opts.onProgress ?? (() => {});
-  const before = await kube.tryGet(KSERVICE, name, ns, opts.signal);
+  const before = await kube.tryGet(KSERVICE, name, ns, opts.signal).catch((err) => { throw withApplied(err, applied); });
   const owner = before?.metadata.ownerReferences?.find((o) => o.controller && o.kind === 'Function');
   if (owner) {
     throw new FnkitError('FN_ERR_DEPLOY_OWNED', `Knative Service "${name}" in namespace "${ns}" is managed by Function "${owner.name}" (the fnkit controller); applying it directly would fight the controller. Nothing was applied.`, {

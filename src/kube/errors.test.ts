@@ -19,6 +19,7 @@ const cases: Array<[string, number, string, RequestInfo, string, RegExp]> = [
   ] }), info('PATCH', SVC), 'FN_ERR_KUBE_APPLY_CONFLICT', /2 field\(s\) are owned by another field manager \(kubectl, helm\): \.spec\.template\.spec\.containers\[name="user-container"\]\.image, \.metadata\.labels\.team/],
   ['409 stale write', 409, status(409, 'Conflict', 'the object has been modified'), info('PATCH', `${SVC}/status`), 'FN_ERR_KUBE_CONFLICT', /conflict on services\.serving\.knative\.dev\/status "cart"/],
   ['409 exists', 409, status(409, 'AlreadyExists', 'already exists'), info('POST', '/apis/serving.knative.dev/v1/namespaces/shop/services'), 'FN_ERR_KUBE_CONFLICT', /409 AlreadyExists/],
+  ['404 namespace on write', 404, status(404, 'NotFound', 'namespaces "shop" not found', { name: 'shop', kind: 'namespaces' }), info('PATCH', SVC), 'FN_ERR_KUBE_NO_NAMESPACE', /namespace "shop" does not exist on https:\/\/k8s\.example:6443/],
   ['422', 422, status(422, 'Invalid', 'spec.template: Invalid value'), info('PATCH', SVC), 'FN_ERR_KUBE_INVALID', /rejected services\.serving\.knative\.dev "cart" in namespace "shop" as invalid: spec\.template: Invalid value/],
   ['500 not JSON', 500, '<html>bad gateway</html>', info('DELETE', SVC), 'FN_ERR_KUBE_REQUEST', /delete services\.serving\.knative\.dev "cart" in namespace "shop" failed with HTTP 500: <html>bad gateway<\/html>/],
 ];

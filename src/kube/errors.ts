@@ -69,6 +69,12 @@ export function errorFromStatus(code: number, body: string, info: RequestInfo): 
           data,
         });
       }
+      if (status.details?.kind === 'namespaces' && status.details.name === what.namespace && info.method !== 'GET') {
+        return new FnkitError('FN_ERR_KUBE_NO_NAMESPACE', `namespace "${what.namespace}" does not exist on ${info.server} (context "${info.context}")`, {
+          hint: `create it first (kubectl create namespace ${what.namespace}) or pick another namespace`,
+          data,
+        });
+      }
       return new FnkitError('FN_ERR_KUBE_NOT_FOUND', `${target} does not exist${serverMsg ? ` (${status.message})` : ''}`, { data });
     case 409: {
       const conflicts = (status.details?.causes ?? []).filter((c) => c.type === 'FieldManagerConflict');

@@ -132,3 +132,19 @@ test('an invalid deploy section is rejected before anything is sent, naming the 
   assert.match(r.stderr, /deploy\.scale/);
   assert.equal((await api.requests()).length, before);
 });
+
+test('a cluster without Knative: says so and what to install', async () => {
+  const bare = await startTestApiServer({ missingGroups: ['serving.knative.dev', 'eventing.knative.dev'] });
+  try {
+    const e = { ...env, KUBECONFIG: bare.kubeconfig };
+    const l = await fn(['list'], { env: e });
+    assert.equal(l.code, 1);
+    assert.match(l.stderr, /does not serve services\.serving\.knative\.dev \(404\).*\[FN_ERR_KUBE_NO_RESOURCE_TYPE\]/);
+    assert.match(l.stderr, /hint: install Knative Serving/);
+    const d = await fn(['deploy', dir, '--image', IMAGE('svc')], { env: e });
+    assert.equal(d.code, 1);
+    assert.match(d.stderr, /does not serve services\.serving\.knative\.dev.*Nothing was applied/);
+  } finally {
+    await bare.stop();
+  }
+});

@@ -22,7 +22,7 @@ export interface TestApiServer {
   stop(): Promise<void>;
 }
 
-export async function startTestApiServer(opts: { auth?: AuthConfig; token?: string; namespace?: string; knativeDelayMs?: number } = {}): Promise<TestApiServer> {
+export async function startTestApiServer(opts: { auth?: AuthConfig; token?: string; namespace?: string; knativeDelayMs?: number; missingGroups?: string[] } = {}): Promise<TestApiServer> {
   const dir = await mkdtemp(join(tmpdir(), 'fn-kube-'));
   const args = ['--import', 'tsx', join(here, 'main.ts')];
   if (opts.auth) {
@@ -30,6 +30,7 @@ export async function startTestApiServer(opts: { auth?: AuthConfig; token?: stri
     args.push('--auth', join(dir, 'auth.json'));
   }
   if (opts.knativeDelayMs !== undefined) args.push('--knative-delay-ms', String(opts.knativeDelayMs));
+  for (const g of opts.missingGroups ?? []) args.push('--missing-group', g);
   const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });

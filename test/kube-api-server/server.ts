@@ -11,7 +11,7 @@ import { KNOWN, lookup } from './resources.js';
 import { Knative } from './knative.js';
 import { checkAuth, type AuthConfig } from './auth.js';
 
-export interface ServerOptions { auth?: AuthConfig; knativeDelayMs?: number }
+export interface ServerOptions { auth?: AuthConfig; knativeDelayMs?: number; /** API groups to answer 404 for, like a cluster without Knative. */ missingGroups?: string[] }
 
 interface Parsed { res: ResourceDef; ns?: string; name?: string; sub?: string }
 
@@ -181,6 +181,7 @@ export function createServer(opts: ServerOptions = {}) {
     if (s[0] === 'api' && s[1] === 'v1') { group = ''; version = 'v1'; rest = s.slice(2); }
     else if (s[0] === 'apis' && s.length >= 3) { group = s[1]!; version = s[2]!; rest = s.slice(3); }
     else return undefined;
+    if (opts.missingGroups?.includes(group)) return undefined;
     if (rest.length === 0) return { discovery: group ? `${group}/${version}` : version };
     let ns: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3) { ns = rest[1]; rest = rest.slice(2); }
