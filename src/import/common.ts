@@ -105,6 +105,8 @@ const PROPERTY_REASONS: Record<string, string> = {
   filesystemconfigs: 'EFS mounts are not mapped: use a Kubernetes volume',
   ephemeralstorage: '/tmp size is the pod\'s ephemeral storage',
   snapstart: 'SnapStart has no equivalent',
+  package: 'packaging patterns are not applied: the whole folder is copied; list files to leave out of the image in .fnignore',
+  name: 'the deployed AWS name is not used: the fnkit name is the Knative Service name',
   kmskeyarn: 'KMS-encrypted environment variables are not mapped',
 };
 

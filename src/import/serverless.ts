@@ -15,9 +15,9 @@ export interface ServerlessOptions {
 }
 
 /** Keys of a function that are mapped (or harmless) and therefore not listed. */
-const FUNCTION_MAPPED = new Set(['handler', 'runtime', 'timeout', 'memorySize', 'environment', 'events', 'name', 'url', 'package']);
+const FUNCTION_MAPPED = new Set(['handler', 'runtime', 'timeout', 'memorySize', 'environment', 'events', 'url']);
 /** Project keys that need no mapping. */
-const PROJECT_QUIET = new Set(['service', 'provider', 'functions', 'custom', 'frameworkVersion', 'configValidationMode', 'variablesResolutionMode', 'deprecationNotificationMode', 'org', 'app', 'package', 'params']);
+const PROJECT_QUIET = new Set(['service', 'provider', 'functions', 'custom', 'frameworkVersion', 'configValidationMode', 'variablesResolutionMode', 'deprecationNotificationMode', 'org', 'app', 'params']);
 const PROVIDER_MAPPED = new Set(['name', 'runtime', 'stage', 'region', 'timeout', 'memorySize', 'environment', 'apiGateway', 'httpApi', 'profile', 'deploymentBucket', 'versionFunctions', 'logRetentionInDays', 'tags', 'stackTags', 'stackName', 'apiName', 'endpointType', 'logs']);
 
 export function isServerlessDoc(doc: unknown): doc is Record<string, unknown> {
@@ -48,6 +48,7 @@ export function planServerless(raw: Record<string, unknown>, file: string, opts:
         k === 'plugins' ? 'plugins are not run: build steps they did (TypeScript, bundling) must be done before fn run' :
         k === 'resources' ? 'CloudFormation resources are not created: fnkit deploys functions only' :
         k === 'useDotenv' ? 'dotenv files are not loaded: put the variables in each fn.yaml env' :
+        k === 'package' ? 'packaging patterns are not applied: the whole folder is copied; list files to leave out of the image in .fnignore' :
         'fn.yaml has no equivalent',
     });
   }

@@ -56,6 +56,7 @@ export class RuntimeApiServer {
   /** Pulled by /next, not yet answered. */
   private current: RuntimeInvocation | undefined;
   private address = '';
+  private closing = false;
 
   constructor(opts: RuntimeApiOptions) {
     this.opts = opts;
@@ -100,8 +101,10 @@ export class RuntimeApiServer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    // §3.10: 500 is "container error, the runtime should exit": a waiting /next learns it now.
     if (this.held) {
-      this.held.res.destroy();
+      sendJson(this.held.res, 500, CONTAINER_ERROR);
       this.held = undefined;
     }
     this.server.closeAllConnections();
@@ -131,6 +134,10 @@ export class RuntimeApiServer {
   }
 
   private route(req: IncomingMessage, res: ServerResponse): void {
+    if (this.closing) {
+      req.resume();
+      return sendJson(res, 500, CONTAINER_ERROR);
+    }
     const path = (req.url ?? '').split('?')[0]!;
     if (path === `${PREFIX}/ping` && req.method === 'GET') return void send(res, 200, 'pong', 'text/plain');
     if (path === `${PREFIX}/runtime/invocation/next`) {
@@ -263,6 +270,7 @@ export class RuntimeApiServer {
   }
 }
 
+const CONTAINER_ERROR = { errorType: 'Runtime.ContainerError', errorMessage: 'the function is shutting down; the runtime should exit' };
 const INVALID_ID = { errorMessage: 'Invalid request ID', errorType: 'InvalidRequestID' };
 
 function invalidRequestId(req: IncomingMessage, res: ServerResponse): void {
