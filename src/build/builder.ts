@@ -67,11 +67,16 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
 
   const baseText = spec.build.base ?? DEFAULT_BASE;
   progress('resolve base', { base: baseText });
-  const base = await resolveBase(client, baseText, opts.platforms ?? spec.build.platforms, join(cacheRoot, 'manifests'));
-  progress('resolved base', { base: baseText, digest: base.digest, platforms: base.images.map((i) => formatPlatform(i.platform)) });
-
   progress('bundle', { runtime: spec.runtime });
-  const fnLayer = await functionLayers(spec, opts, epoch, cacheRoot);
+  // independent steps overlap: registry round trips, esbuild and git run at the same time
+  const [base, fnLayer, git] = await Promise.all([
+    resolveBase(client, baseText, opts.platforms ?? spec.build.platforms, join(cacheRoot, 'manifests')).then((b) => {
+      progress('resolved base', { base: baseText, digest: b.digest, platforms: b.images.map((i) => formatPlatform(i.platform)) });
+      return b;
+    }),
+    functionLayers(spec, opts, epoch, cacheRoot),
+    gitFacts(spec.dir),
+  ]);
   const lambda = spec.runtime === 'lambda';
   const depsByPlatform = new Map<string, Layer | undefined>();
   for (const im of base.images) {
@@ -85,7 +90,6 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
   }
 
   progress('assemble', {});
-  const git = await gitFacts(spec.dir);
   const image = assemble(spec, base, fnLayer.runtime, fnLayer.layer, fnLayer.entry, depsByPlatform, epoch, git, client);
   // in image order: runtime, dependencies (one per platform when they differ), the function's own
   const layers = [fnLayer.runtime, ...new Set([...depsByPlatform.values()].filter((l): l is Layer => !!l)), fnLayer.layer];

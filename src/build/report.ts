@@ -13,7 +13,7 @@ export function formatSize(bytes: number): string {
 export function describeStep(step: string, d: Record<string, unknown> = {}): string | undefined {
   switch (step) {
     case 'resolve base': return `resolving base ${d.base}`;
-    case 'resolved base': return `base ${d.base} -> ${String(d.digest).slice(0, 19)} (${(d.platforms as string[]).join(', ')})`;
+    case 'resolved base': return `base ${d.base} -> ${d.digest} (${(d.platforms as string[]).join(', ')})`;
     case 'bundle': return `bundling (${d.runtime} runtime, production)`;
     case 'dependencies': return `installing dependencies for ${d.platform}: ${Array.isArray(d.packages) ? (d.packages as string[]).join(', ') : 'all production dependencies'}`;
     case 'assemble': return 'assembling image';
