@@ -135,3 +135,16 @@ test('a timeout under the RIC: Sandbox.Timedout, then a fresh process (module st
   assert.equal(next.status, 200);
   assert.equal(next.json.invocations, 1, next.text);
 });
+
+test('the RIC\'s own init errors reach fnkit through /init/error (ImportModuleError, HandlerNotFound)', async () => {
+  for (const [handler, type] of [['missing.handler', 'Runtime.ImportModuleError'], ['index.nope', 'Runtime.HandlerNotFound']] as const) {
+    const invoker = createBootstrapInvoker({ taskRoot, handler, name: 'ric-fn', timeout: 3, memorySize: 256, env: {}, log: () => {}, initTimeoutMs: 15_000 });
+    await assert.rejects(invoker.init(), (err: unknown) => {
+      const e = err as { code?: string; data?: { lambdaError?: { errorType: string } } };
+      assert.equal(e.code, 'FN_ERR_LAMBDA_INIT');
+      assert.equal(e.data?.lambdaError?.errorType, type);
+      return true;
+    });
+    await invoker.shutdown();
+  }
+});
