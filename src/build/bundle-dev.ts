@@ -68,6 +68,8 @@ async function activate(msg) {
 }
 if (process.send) {
   process.once('message', (msg) => void activate(msg));
+  // a message sent before the listener exists would be lost, so fn run waits for this one
+  process.send({ loaded: true });
   // fn run went away (even killed): drain and exit rather than linger as an orphan
   process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
 } else {
@@ -101,6 +103,9 @@ export async function createDevBundles(spec: FunctionSpec, opts: { outdir: strin
           ...common,
           stdin: { contents: hostEntrySource(spec, paths), resolveDir: dirname(paths.invokerMain), sourcefile: 'fnkit-dev-host.mjs', loader: 'js' },
           outfile: entry,
+          // node --enable-source-maps parses a map eagerly at load; the invoker half's 3 MB map
+          // would cost every (re)start, and user frames come from user.mjs's own map
+          sourcemap: false,
           plugins: [defaultsPlugin],
         });
         return collect(result, entry);

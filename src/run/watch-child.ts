@@ -46,6 +46,11 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
     child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown'));
     child.once('error', () => resolveExit('spawn-error'));
   });
+  const loaded = new Promise<void>((resolveLoaded) => {
+    child.on('message', (m) => {
+      if ((m as { loaded?: boolean })?.loaded) resolveLoaded();
+    });
+  });
   // a spare must not keep fn run alive on its own
   child.unref();
   (child.channel as { unref?: () => void } | undefined)?.unref?.();
@@ -53,6 +58,11 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
     process: child,
     exited,
     async activate(msg) {
+      if ((await Promise.race([loaded.then(() => true), exited.then(() => false)])) === false) {
+        throw new FnkitError('FN_ERR_RUN_START', `the function's invoker exited while loading (${await exited})`, {
+          hint: 'read the log lines above for the cause',
+        });
+      }
       child.send(msg, (err) => {
         if (err) child.kill('SIGKILL');
       });
