@@ -71,7 +71,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     // than the request. LOG_LEVEL=debug logs each completed request (see record()).
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    genReqId: nextRequestId,
     bodyLimit: settings.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -83,6 +83,13 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     },
   }) as unknown as FastifyInstance;
 
+  // Request ids: a random per-server prefix and a counter. Unique across replicas without the
+  // cost of a UUID per request (randomUUID was ~6% of the allocations on the hello path).
+  const idPrefix = randomUUID().slice(0, 13);
+  let idCounter = 0;
+  function nextRequestId(): string {
+    return idPrefix + (++idCounter).toString(36).padStart(6, '0');
+  }
   const metrics = new RequestMetrics(knative);
   const als = new AsyncLocalStorage<Pending>();
   const inflight = new Set<Pending>();
@@ -196,22 +203,34 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
         const parsed = m.parseCloudEvent(headers, rreq.body, settings.ceLenientHeaders);
         rreq.cloudEvent = parsed.event;
         rreq.cloudEventMode = parsed.mode;
-        run(p, () => runtime.invoke(rreq, p.inv));
+        run(p, invokeRuntime);
       }).catch((e) => fail(p, e));
       return;
     }
-    run(p, () => runtime.invoke(rreq, p.inv));
+    run(p, invokeRuntime);
   }
 
-  function run(p: Pending, call: () => Promise<RuntimeResult>): void {
+  function invokeRuntime(p: Pending): Promise<RuntimeResult> {
+    return runtime.invoke(p.rreq, p.inv);
+  }
+
+  function run(p: Pending, call: (p: Pending) => Promise<RuntimeResult>): void {
     let pr: Promise<RuntimeResult>;
     try {
-      pr = als.run(p, call);
+      pr = als.run(p, call, p);
     } catch (e) {
       fail(p, e);
       return;
     }
-    pr.then((r) => deliver(p, r), (e) => fail(p, e)).catch((e) => fail(p, e));
+    // One reaction per request: deliver() reports its own failures.
+    pr.then((r) => {
+      try {
+        const d = deliver(p, r);
+        if (d !== undefined) d.catch((e) => fail(p, e));
+      } catch (e) {
+        fail(p, e);
+      }
+    }, (e) => fail(p, e));
   }
 
   function deliver(p: Pending, result: RuntimeResult): void | Promise<void> {

@@ -19,18 +19,29 @@ function bodyFor(req: RuntimeRequest): unknown {
   return decodeBody(req.body, Array.isArray(ct) ? ct[0] : ct);
 }
 
-function contextFor(req: RuntimeRequest, ctx: InvocationContext): Context {
-  return {
-    requestId: ctx.requestId,
-    log: ctx.log,
-    get signal() { return ctx.signal; },
-    deadline: ctx.deadline,
-    traceId: ctx.traceId,
-    cloudEvent: req.cloudEvent,
-    service: ctx.knative?.service,
-    revision: ctx.knative?.revision,
-    configuration: ctx.knative?.configuration,
-  };
+/** The handler's Context: a class so `signal` stays a prototype getter (no closure per request). */
+class HandlerContext implements Context {
+  readonly requestId: string;
+  readonly log: Context['log'];
+  readonly deadline: number;
+  readonly traceId?: string;
+  readonly cloudEvent?: Context['cloudEvent'];
+  readonly service?: string;
+  readonly revision?: string;
+  readonly configuration?: string;
+  constructor(req: RuntimeRequest, private readonly ctx: InvocationContext) {
+    this.requestId = ctx.requestId;
+    this.log = ctx.log;
+    this.deadline = ctx.deadline;
+    this.traceId = ctx.traceId;
+    this.cloudEvent = req.cloudEvent;
+    this.service = ctx.knative?.service;
+    this.revision = ctx.knative?.revision;
+    this.configuration = ctx.knative?.configuration;
+  }
+  get signal(): AbortSignal {
+    return this.ctx.signal;
+  }
 }
 
 export function nodeRuntime(mod: Record<string, unknown>, _opts: { dev?: boolean } = {}): Runtime {
@@ -45,9 +56,18 @@ export function nodeRuntime(mod: Record<string, unknown>, _opts: { dev?: boolean
     },
     invoke: m.kind === 'fetch'
       ? (req, ctx) => callFetch(m.fetch!, req, ctx)
-      : async (req, ctx): Promise<RuntimeResult> => {
-        const out = await m.handler!(new HandlerRequest(req, bodyFor(req)), contextFor(req, ctx));
-        return toResult(out);
+      : (req, ctx): Promise<RuntimeResult> => {
+        // Not an async function: a sync handler's value needs no extra promise and await, and
+        // an async one's promise is chained once (style.md habit 6).
+        try {
+          const out = m.handler!(new HandlerRequest(req, bodyFor(req)), new HandlerContext(req, ctx));
+          if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+            return (out as PromiseLike<unknown>).then(toResult) as Promise<RuntimeResult>;
+          }
+          return Promise.resolve(toResult(out));
+        } catch (e) {
+          return Promise.reject(e);
+        }
       },
   };
   if (m.streamBody) rt.wantsStream = () => true;
