@@ -54,3 +54,11 @@ test('ARN and log stream names', () => {
   assert.equal(functionArn({ region: 'eu-west-1', name: 'fn', env: { AWS_ACCOUNT_ID: '123456789012' } }), 'arn:aws:lambda:eu-west-1:123456789012:function:fn');
   assert.equal(functionArn({ region: 'eu-west-1', name: 'fn', env: { AWS_ACCOUNT_ID: 'nope' } }), 'arn:aws:lambda:eu-west-1:000000000000:function:fn');
 });
+
+test('an inherited TZ or LANG does not beat AWS defaults; the function\'s own env does', () => {
+  const inherited = resolveSettings({ handler: 'i.h', name: 'f', timeout: 3, config: {} }, { TZ: 'Europe/Paris', LANG: 'C.UTF-8' });
+  assert.equal(lambdaEnvironment(inherited, id).TZ, ':UTC');
+  assert.equal(lambdaEnvironment(inherited, id).LANG, 'en_US.UTF-8');
+  const own = resolveSettings({ handler: 'i.h', name: 'f', timeout: 3, config: {}, env: { TZ: 'Asia/Tokyo' } }, { TZ: 'Asia/Tokyo', LANG: 'C.UTF-8' });
+  assert.equal(lambdaEnvironment(own, id).TZ, 'Asia/Tokyo');
+});

@@ -50,10 +50,12 @@ test('provided.* runtimes accept any handler string (the bootstrap reads it)', (
   assert.equal(s.custom, true);
 });
 
-test('env: fn.yaml env over the process env; the input is not modified', () => {
-  const penv = { A: '1', B: '2' };
-  const s = resolveSettings({ ...base, env: { B: '3' } }, penv);
+test('env: an explicit process variable wins over fn.yaml env (as the bundle bakes it); the input is not modified', () => {
+  const penv = { A: '1', B: '2', TZ: 'Europe/Paris' };
+  const s = resolveSettings({ ...base, env: { B: '3', C: '4', LANG: 'de_DE.UTF-8' } }, penv);
   assert.equal(s.env.A, '1');
-  assert.equal(s.env.B, '3');
+  assert.equal(s.env.B, '2');
+  assert.equal(s.env.C, '4');
+  assert.deepEqual(s.userEnv, { B: '2', C: '4', LANG: 'de_DE.UTF-8' }, 'TZ is inherited, not the function\'s');
   assert.equal(penv.B, '2');
 });

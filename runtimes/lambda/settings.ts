@@ -36,9 +36,9 @@ export interface LambdaSettings {
   region: string;
   logFormat: 'Text' | 'JSON';
   logLevel?: string;
-  /** fn.yaml env merged over the process environment (not yet the reserved Lambda variables). */
+  /** The process environment over fn.yaml's env (not yet the reserved Lambda variables). */
   env: Record<string, string>;
-  /** The fn.yaml env alone: only it overrides AWS's unreserved defaults (TZ, LANG). */
+  /** The keys fn.yaml's env declares, with their values: only they override AWS's unreserved defaults (TZ, LANG). */
   userEnv: Record<string, string>;
 }
 
@@ -110,9 +110,12 @@ export function resolveSettings(options: LambdaRuntimeOptions, processEnv: Recor
   }
   const multi = c.multiValueHeaders;
   if (multi !== undefined && typeof multi !== 'boolean') throw bad('multiValueHeaders', `must be true or false, got ${JSON.stringify(multi)}`);
-  const env: Record<string, string> = {};
+  // fn.yaml's env is a default an explicit environment overrides (the bundle bakes it the same
+  // way, `??=`), so the process wins; its keys still mark what the function itself set.
+  const env: Record<string, string> = { ...(options.env ?? {}) };
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
-  Object.assign(env, options.env ?? {});
+  const userEnv: Record<string, string> = {};
+  for (const k of Object.keys(options.env ?? {})) userEnv[k] = env[k]!;
   const region = (typeof c.region === 'string' ? c.region : undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   return {
     handler: options.handler,
@@ -132,6 +135,6 @@ export function resolveSettings(options: LambdaRuntimeOptions, processEnv: Recor
     logFormat: oneOf('logFormat', c.logFormat ?? env.AWS_LAMBDA_LOG_FORMAT, ['Text', 'JSON'], 'Text'),
     logLevel: typeof c.logLevel === 'string' ? c.logLevel : env.AWS_LAMBDA_LOG_LEVEL,
     env,
-    userEnv: { ...(options.env ?? {}) },
+    userEnv,
   };
 }

@@ -46,7 +46,9 @@ export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', path
   if (spec.runtime === 'lambda') {
     // AWS loads Lambda code from the task root by handler string at run time, so the user's
     // code stays outside the bundle (specs/lambda.md); only the runtime is bundled.
-    const options = JSON.stringify({ handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {} });
+    // env: the Lambda runtime must tell fn.yaml's env (which may override AWS defaults such as
+    // TZ) from variables merely inherited by the process.
+    const options = JSON.stringify({ handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {}, env: spec.env });
     return [
       ...head,
       `import { lambdaRuntime } from ${JSON.stringify(paths.lambdaRuntime)};`,
