@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { exampleCopy, fn, fnRun, tempDir } from '../../test/cli/helpers.js';
 
 test('fn import writes one lambda function per serverless function; fn run serves the REST one', async (t) => {
@@ -44,6 +45,15 @@ test('fn import writes one lambda function per serverless function; fn run serve
   assert.deepEqual(body, { id: '1', name: 'Rex', kind: 'dog', greeting: 'Hello, Rex!', table: 'pets-dev-pets', resource: '/pets/{petId}' });
   assert.deepEqual(res.headers.getSetCookie(), ['seen=1', 'pet=1']);
   assert.equal((await fetch(`${run.url}/pets/9`)).status, 404);
+  // The same running function answers the Lambda Invoke API, as AWS's SDK calls it.
+  const sdk = new LambdaClient({ endpoint: run.url, region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 });
+  const invoked = await sdk.send(new InvokeCommand({ FunctionName: 'get-pet', Payload: Buffer.from(JSON.stringify({ pathParameters: { petId: '2' }, resource: '/pets/{petId}' })) }));
+  sdk.destroy();
+  assert.equal(invoked.StatusCode, 200);
+  assert.equal(invoked.ExecutedVersion, '$LATEST');
+  const proxy = JSON.parse(Buffer.from(invoked.Payload!).toString());
+  assert.equal(proxy.statusCode, 200);
+  assert.equal(JSON.parse(proxy.body).name, 'Tom');
   await run.stop();
 });
 
