@@ -115,6 +115,11 @@ export class RuntimeApiServer {
     if (!this.held || !this.queued) return;
     const inv = this.queued;
     const { res } = this.held;
+    // A long poll whose connection already went away cannot carry the event: wait for the next.
+    if (res.destroyed || res.writableEnded) {
+      this.held = undefined;
+      return;
+    }
     this.held = undefined;
     this.queued = undefined;
     this.current = inv;
