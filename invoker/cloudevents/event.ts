@@ -29,12 +29,15 @@ function toJSON(this: Record<string, unknown>): Record<string, unknown> {
   return eventToJson(this);
 }
 
+// One prototype for every inbound event, built once: the SDK's methods plus our toJSON.
+let inboundProto: object | undefined;
+
 /** A frozen CloudEvent with exactly these attributes; `data` only when the event had data. */
 export function makeEvent(attrs: Attributes, data: unknown, hasData: boolean): CloudEvent<unknown> {
-  const ev = Object.create(CloudEvent.prototype) as Record<string, unknown>;
+  inboundProto ??= Object.create(CloudEvent.prototype, { toJSON: { value: toJSON, enumerable: false } }) as object;
+  const ev = Object.create(inboundProto) as Record<string, unknown>;
   for (const k of Object.keys(attrs)) ev[k] = attrs[k];
   if (hasData) ev.data = data;
-  Object.defineProperty(ev, 'toJSON', { value: toJSON, enumerable: false });
   return Object.freeze(ev) as unknown as CloudEvent<unknown>;
 }
 
