@@ -127,7 +127,9 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       e.dead = true;
       envs.delete(e);
       const [head, ...rest] = e.jobs.splice(0);
-      if (head && wasAlive) {
+      // After a reported fatal error (dying) the failed invocation is already answered and
+      // nothing behind it ever started.
+      if (head && wasAlive && !e.dying) {
         opts.log(`${now()}\t${head.req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
         head.channel?.fail(new Error(why.errorMessage));
         finishJob(head, { ok: false, kind: 'crash', error: why });

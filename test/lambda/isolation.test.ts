@@ -132,3 +132,15 @@ test('requests waiting behind a timed-out one time out at their own deadline wit
     await s.stop();
   }
 });
+
+test('an environment that runs out of its memorySize fails alone with Runtime.OutOfMemory', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 20, config: { memorySize: 128 } });
+  try {
+    const r = await call(s.url, { path: '/?h=oom' });
+    assert.equal(r.status, 500);
+    await s.waitFor(/"errorType":"Runtime\.OutOfMemory","errorMessage":"Runtime exited with error: out of memory \(memorySize 128 MB\)"/, 15000);
+    assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 1);
+  } finally {
+    await s.stop();
+  }
+});
