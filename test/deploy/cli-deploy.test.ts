@@ -10,6 +10,7 @@ import { startTestApiServer, type TestApiServer } from '../kube-api-server/harne
 import { connect } from '../../src/kube/client.js';
 import { KSERVICE, REVISION, TRIGGER } from '../../src/kube/resources.js';
 import { resolveDeployedUrl } from '../../src/deploy/url.js';
+import { streamFunctionLogs } from '../../src/kube/logs.js';
 import { BIN_ENV, IMAGE, ROOT, ensureBuilt, fn, functionDir, tempDir } from './cli-helpers.js';
 
 let api: TestApiServer;
@@ -97,13 +98,32 @@ test('a change makes a new generation and revision', async () => {
   assert.equal(out.unchanged, false);
 });
 
+test('a traffic split with a tagged canary shows in describe', async () => {
+  const split = FN_YAML.replace('GREETING: hi', 'GREETING: canary') + '  traffic:\n    - { revision: hello-00002, percent: 90 }\n    - { latest: true, percent: 10, tag: canary }\n';
+  await writeFile(join(dir, 'fn.yaml'), split);
+  const r = await fn(['deploy', dir, '--image', IMAGE('hello')], { env });
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse((await fn(['describe', 'hello', '-o', 'json'], { env })).stdout);
+  assert.deepEqual(d.traffic, [
+    { revision: 'hello-00002', percent: 90, latest: false },
+    { revision: 'hello-00003', percent: 10, latest: true, tag: 'canary', url: 'http://canary-hello.team-a.example.com' },
+  ]);
+  assert.deepEqual(d.revisions.map((x: any) => [x.name, x.percent, x.tags]), [['hello-00003', 10, ['canary']], ['hello-00002', 90, []], ['hello-00001', 0, []]]);
+  const human = (await fn(['describe', 'hello'], { env })).stdout;
+  assert.match(human, / 10% hello-00003 \[canary\]/);
+  assert.match(human, / 90% hello-00002/);
+  // back to the plain fn.yaml: latest takes 100 % again
+  await writeFile(join(dir, 'fn.yaml'), FN_YAML.replace('GREETING: hi', 'GREETING: hello'));
+  assert.equal((await fn(['deploy', dir, '--image', IMAGE('hello')], { env })).code, 0);
+});
+
 test('list and describe', async () => {
   const l = await fn(['list', '-o', 'json'], { env });
   assert.equal(l.code, 0, l.stderr);
   const fns = JSON.parse(l.stdout);
-  assert.deepEqual(fns.map((f: any) => [f.name, f.ready, f.url, f.revision]), [['hello', true, 'http://hello.team-a.example.com', 'hello-00002']]);
+  assert.deepEqual(fns.map((f: any) => [f.name, f.ready, f.url, f.revision]), [['hello', true, 'http://hello.team-a.example.com', 'hello-00004']]);
   const human = await fn(['list'], { env });
-  assert.match(human.stdout, /NAME\s+READY\s+REVISION\s+URL\nhello\s+True\s+hello-00002\s+http:\/\/hello\.team-a\.example\.com/);
+  assert.match(human.stdout, /NAME\s+READY\s+REVISION\s+URL\nhello\s+True\s+hello-00004\s+http:\/\/hello\.team-a\.example\.com/);
   const other = await fn(['list', '-n', 'elsewhere'], { env });
   assert.match(other.stdout, /no functions in namespace "elsewhere"/);
   assert.equal((await fn(['deploy', dir, '--image', IMAGE('hello'), '-n', 'elsewhere'], { env })).code, 0);
@@ -115,13 +135,13 @@ test('list and describe', async () => {
   assert.equal(d.code, 0, d.stderr);
   const desc = JSON.parse(d.stdout);
   assert.equal(desc.image, IMAGE('hello'));
-  assert.deepEqual(desc.revisions.map((r: any) => [r.name, r.percent]), [['hello-00002', 100], ['hello-00001', 0]]);
-  assert.deepEqual(desc.traffic, [{ revision: 'hello-00002', percent: 100, latest: true }]);
+  assert.deepEqual(desc.revisions.map((r: any) => [r.name, r.percent]), [['hello-00004', 100], ['hello-00003', 0], ['hello-00002', 0], ['hello-00001', 0]]);
+  assert.deepEqual(desc.traffic, [{ revision: 'hello-00004', percent: 100, latest: true }]);
   assert.equal(desc.scale['min-scale'], '1');
   assert.equal(desc.triggers[0].broker, 'default');
   const dh = await fn(['describe', 'hello'], { env });
   assert.match(dh.stdout, /Ready:\s+True/);
-  assert.match(dh.stdout, /100% hello-00002/);
+  assert.match(dh.stdout, /100% hello-00004/);
   const missing = await fn(['describe', 'nope'], { env });
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /no function "nope" is deployed in namespace "team-a"/);
@@ -179,9 +199,12 @@ test('logs: every pod across revisions, prefixed; -f follows new lines and new p
   await new Promise((r) => setTimeout(r, 1200));
   const pod1 = /\[(hello-00001-deployment-[0-9a-f]+)/.exec(r.stdout)![1];
   await api.control('/_test/log', { namespace: NS, pod: pod1, line: 'fresh line' });
-  const recent = await fn(['logs', 'hello', '--since', '1s'], { env });
-  assert.match(recent.stdout, /hello-00001\] fresh line/);
-  assert.doesNotMatch(recent.stdout, /listening/, '--since drops older lines');
+  // in-process: a CLI process takes about a second to start, too coarse for a 1 s window
+  const recent: string[] = [];
+  await streamFunctionLogs(kube(), 'hello', NS, { sinceSeconds: 1, write: (l) => recent.push(l) });
+  assert.ok(recent.some((l) => /hello-00001\] fresh line/.test(l)), recent.join('\n'));
+  assert.ok(!recent.some((l) => /listening/.test(l)), 'sinceSeconds drops older lines');
+  assert.equal((await fn(['logs', 'hello', '--since', '1h'], { env })).code, 0);
   const none = await fn(['logs', 'ghost'], { env });
   assert.equal(none.code, 1);
   assert.match(none.stderr, /no function "ghost"/);
@@ -190,13 +213,13 @@ test('logs: every pod across revisions, prefixed; -f follows new lines and new p
   child.stdout.on('data', (d) => (out += d));
   const waitFor = async (re: RegExp) => { for (let i = 0; i < 100 && !re.test(out); i++) await new Promise((r) => setTimeout(r, 100)); assert.match(out, re); };
   try {
-    await waitFor(/hello-00002\] listening/);
-    const pod = /\[(hello-00002-deployment-[0-9a-f]+)/.exec(out)![1];
+    await waitFor(/hello-00004\] listening/);
+    const pod = /\[(hello-00004-deployment-[0-9a-f]+)/.exec(out)![1];
     await api.control('/_test/log', { namespace: NS, pod, line: 'request served' });
-    await waitFor(/hello-00002\] request served/);
+    await waitFor(/hello-00004\] request served/);
     await writeFile(join(dir, 'fn.yaml'), FN_YAML.replace('GREETING: hi', 'GREETING: third'));
     assert.equal((await fn(['deploy', dir, '--image', IMAGE('hello')], { env })).code, 0);
-    await waitFor(/hello-0000\d\] listening on :8080 \(revision hello-0000[3-9]\)/);
+    await waitFor(/hello-0000\d\] listening on :8080 \(revision hello-0000[5-9]\)/);
   } finally {
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGINT');
