@@ -40,7 +40,11 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
   let closed = false;
   // A dying parent takes its bootstraps along (they run in their own process groups).
   const onParentExit = () => hosts.forEach((h) => h.killNow());
-  process.on('exit', onParentExit);
+  const addHosts = (path: string) => {
+    if (hosts.length === 0) process.on('exit', onParentExit);
+    for (let i = 0; i < size; i++) hosts.push(makeHost(path));
+    idle.push(...hosts);
+  };
 
   const makeHost = (path: string) =>
     new BootstrapHost({
@@ -129,9 +133,8 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
   return {
     async init() {
       bootstrap = findBootstrap();
-      for (let i = 0; i < size; i++) hosts.push(makeHost(bootstrap));
       // Idle even if init fails: like AWS, the next invocation simply initialises again.
-      idle.push(...hosts);
+      addHosts(bootstrap);
       try {
         await Promise.all(hosts.map((h) => h.start()));
       } catch (err) {
@@ -155,8 +158,7 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
         } catch (err) {
           return Promise.resolve({ ok: false, kind: 'init', error: { errorType: 'Runtime.InvalidEntrypoint', errorMessage: (err as Error).message } });
         }
-        for (let i = 0; i < size; i++) hosts.push(makeHost(bootstrap));
-        idle.push(...hosts);
+        addHosts(bootstrap);
       }
       return new Promise<InvokeOutcome>((resolveOutcome) => {
         const w: Waiting = {
