@@ -115,7 +115,7 @@ test('a callback handler (nested export) waits for the empty event loop, as RIC 
   assert.equal(r.json.lateTimerRanBeforeReply, true);
 });
 
-test('awslambda.streamifyResponse through the RIC streams status, headers and body', async () => {
+test('awslambda.streamifyResponse through the RIC streams status, headers and body (RIE#175 and KLR cannot stream)', async () => {
   const s = await start('index.stream');
   const res = await fetch(`${s.url}/stream`, { method: 'POST', body: '{}' });
   assert.equal(res.status, 207);

@@ -39,7 +39,7 @@ function alive(pid: number): boolean {
   }
 }
 
-test('the bootstrap gets the provided.al2023 environment and the Runtime API headers', async () => {
+test('the bootstrap gets the provided.al2023 environment and the Runtime API headers (KLR: dummy name/ARN, Trace-Id "0"; SAM#2519: deadline on the wrong clock)', async () => {
   const { invoker, lines } = make();
   const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 2 });
   try {
@@ -89,7 +89,7 @@ test('the bootstrap gets the provided.al2023 environment and the Runtime API hea
   }
 });
 
-test('a function error is 200 + X-Amz-Function-Error: Unhandled with the error JSON (trace from stackTrace)', async () => {
+test('a function error is 200 + X-Amz-Function-Error: Unhandled with the error JSON (RIE omits the header; KLR answered 500 with raw JSON)', async () => {
   const { invoker } = make();
   const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 2 });
   try {
@@ -105,7 +105,7 @@ test('a function error is 200 + X-Amz-Function-Error: Unhandled with the error J
   }
 });
 
-test('a timeout fails alone, kills the process, and the next invocation gets a fresh runtime', async () => {
+test('a timeout fails alone, kills the process, and the next invocation gets a fresh runtime (KLR left it running and answered 410)', async () => {
   const { invoker, lines } = make({ timeout: 1 });
   const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 1 });
   try {
