@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFunction } from '../config/fn-yaml.js';
-import { targetReference, parseEpoch, publicUrl, portableSourceMap, defaultCacheRoot, DEFAULT_BASE } from './builder.js';
+import { targetReference, parseEpoch, defaultCacheRoot, DEFAULT_BASE } from './builder.js';
+import { portableSourceMap } from './js-layers.js';
+import { publicUrl } from './git.js';
 import { pinnedReference, summary, formatSize } from './report.js';
 
 const spec = (build = '') => parseFunction(`name: hello\n${build ? `build:\n${build}` : ''}`, '/work/fns/hello/fn.yaml');
