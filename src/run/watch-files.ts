@@ -8,8 +8,8 @@ import { dirname, join, sep } from 'node:path';
 export type ChangeKind = 'config' | 'source';
 
 export interface FileWatcher {
-  /** Replaces the watched set (after each build, the inputs may have changed). */
-  update(files: string[]): void;
+  /** Replaces the watched set (after each build, the inputs may have changed); `folders` are watched as they are. */
+  update(files: string[], folders?: string[]): void;
   close(): void;
 }
 
@@ -47,8 +47,8 @@ export function watchFunction(dir: string, onChange: (kind: ChangeKind, file: st
     }
   };
   return {
-    update(files) {
-      const wanted = new Set<string>([dir]);
+    update(files, folders = []) {
+      const wanted = new Set<string>([dir, ...folders]);
       for (const f of files) {
         if (f.includes(`${sep}node_modules${sep}`) || !f.startsWith(dir + sep)) continue;
         wanted.add(dirname(f));

@@ -62,7 +62,9 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
       }
       const user = await bundles.user();
       for (const w of user?.warnings ?? []) opts.log(w);
-      watcher.update(spec.runtime === 'lambda' ? sourceFolders(spec.dir).map((d) => join(d, '.')) : user?.inputs ?? []);
+      // Lambda code is not bundled: every source folder is watched instead
+      if (spec.runtime === 'lambda') watcher.update([], sourceFolders(spec.dir));
+      else watcher.update(user?.inputs ?? []);
       const tBuilt = performance.now();
       const port = await freePort(RUN_HOST);
       const next = spare ?? newSpare();
