@@ -111,3 +111,23 @@ test('a broken module is retried on the next invocation, as AWS re-inits, and th
     await s.stop();
   }
 });
+
+test('the awslambda global exists before the module loads, unless AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA is set', async () => {
+  const [on, off] = await Promise.all([
+    serveLambda({ fixture: 'basic', handler: 'index.globals' }),
+    serveLambda({ fixture: 'basic', handler: 'index.globals', processEnv: { AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA: '1' } }),
+  ]);
+  try {
+    assert.deepEqual((await call(on.url)).json(), { awslambda: 'object', streamify: 'function' });
+    assert.deepEqual((await call(off.url)).json(), { awslambda: 'undefined', streamify: 'undefined' });
+  } finally {
+    await Promise.all([on.stop(), off.stop()]);
+  }
+});
+
+test('a streaming marker other than "response" is Runtime.MalformedStreamingHandler', async () => {
+  const { status, server } = await bodyOf('streaming', 'index.badStreaming');
+  assert.equal(status, 500);
+  const line = server.lines.find((l) => l.includes('Uncaught Exception'));
+  assert.match(line ?? '', /"errorType":"Runtime\.MalformedStreamingHandler","errorMessage":"Only response streaming is supported\."/);
+});

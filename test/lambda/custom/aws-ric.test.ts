@@ -148,3 +148,13 @@ test('the RIC\'s own init errors reach fnkit through /init/error (ImportModuleEr
     await invoker.shutdown();
   }
 });
+
+test('odd function names in the path are a 404, never a crash', async () => {
+  const malformed = await fetch(`${main.url}/2015-03-31/functions/%E0%A4%A/invocations`, { method: 'POST', body: '{}' });
+  assert.equal(malformed.status, 400, 'bad percent-encoding is refused by the router');
+  for (const name of ['a%2Fb', 'a%25zz', 'ric-fn:2', 'arn:aws:lambda:us-east-1:1:function:ric-fn:prod']) {
+    const r = await fetch(`${main.url}/2015-03-31/functions/${name}/invocations`, { method: 'POST', body: '{}' });
+    assert.equal(r.status, 404, name);
+    assert.equal(r.headers.get('x-amzn-errortype'), 'ResourceNotFoundException', name);
+  }
+});
