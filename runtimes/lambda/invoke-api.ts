@@ -28,7 +28,7 @@ export function invokeApiRoutes(invoker: LambdaInvoker, opts: InvokeApiOptions):
       method: 'POST',
       url: '/2015-03-31/functions/:name/invocations',
       async handler(req, ctx) {
-        const name = matchFunctionName(decodeURIComponent(req.params.name ?? ''), opts.name);
+        const name = matchFunctionName(safeDecode(req.params.name ?? ''), opts.name);
         const qualifier = new URLSearchParams(req.rawQuery).get('Qualifier');
         if (name === undefined || (qualifier !== null && qualifier !== '$LATEST')) {
           const shown = `${req.params.name}${qualifier ? `:${qualifier}` : ''}`;
@@ -168,6 +168,15 @@ function apiError(status: number, type: string, message: string): RuntimeRespons
     headers: { 'x-amzn-errortype': type, 'content-type': 'application/json' },
     body: JSON.stringify({ Type: 'User', message }),
   };
+}
+
+/** fastify has decoded the parameter once already; a second pass only matters for %3A-style ARNs. */
+function safeDecode(v: string): string {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
 }
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
