@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exampleCopy, fnRun, waitFor } from './helpers.js';
+import { exampleCopy, fnRun, tempDir, waitFor } from './helpers.js';
 
 async function body(url: string): Promise<string> {
   const res = await fetch(url);
@@ -76,4 +76,15 @@ test('a saved edit is served within 300 ms (median), errors keep the last good b
 
   assert.equal(await run.stop(), 0, run.stderr());
   await assert.rejects(fetch(run.url));
+});
+
+test('a Lambda function (code loaded from the folder, not bundled) is served and reloaded on save', async (t) => {
+  const dir = await tempDir(t, 'fn-lambda-watch-');
+  await writeFile(join(dir, 'fn.yaml'), 'name: lw\nruntime: lambda\nhandler: index.handler\n');
+  await writeFile(join(dir, 'index.js'), 'exports.handler = async (event) => ({ statusCode: 200, body: "one " + event.rawPath });\n');
+  const run = await fnRun(t, dir, ['--watch']);
+  assert.equal(await body(`${run.url}/p`), 'one /p');
+  await writeFile(join(dir, 'index.js'), 'exports.handler = async (event) => ({ statusCode: 201, body: "two " + event.rawPath });\n');
+  await waitFor(async () => ((await body(`${run.url}/q`)) === 'two /q' ? true : undefined));
+  assert.equal(await run.stop(), 0, run.stderr());
 });
