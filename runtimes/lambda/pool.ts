@@ -12,15 +12,14 @@
 // changing what the handler sees. The pool always knows which invocation runs: a worker takes
 // them in order, so it is the oldest unfinished one it was sent.
 import { Worker } from 'node:worker_threads';
-import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
-import type { InvokeOutcome, InvokeRequest, LambdaErrorPayload, LambdaInvoker, StreamedResult } from './types.js';
-import type { FromWorker, InvokeMessage, WorkerConfig } from './worker/protocol.js';
+import type { InvokeOutcome, InvokeRequest, LambdaErrorPayload, LambdaInvoker } from './types.js';
+import type { FromWorker, InvokeMessage } from './worker/protocol.js';
 import { HTTP_INTEGRATION_CONTENT_TYPE } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
-import { MAX_RESPONSE_PAYLOAD } from './settings.js';
-import { FUNCTION_VERSION, functionArn, lambdaEnvironment } from './env.js';
+import { functionArn } from './env.js';
 import { ChunkChannel, readPrelude } from './channel.js';
+import { environmentFor, pipeLines, preludeOf } from './environment.js';
 import { WORKER_SOURCE } from './worker/bundle.generated.js';
 
 export interface PoolOptions {
@@ -72,24 +71,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   const now = () => new Date().toISOString();
 
   function spawn(): Env {
-    const streamId = randomBytes(16).toString('hex');
-    const env = lambdaEnvironment(s, { now: new Date(), streamId, runtimeDir });
-    const cfg: WorkerConfig = {
-      taskRoot: s.taskRoot,
-      handler: s.handler,
-      awsRuntime: s.awsRuntime,
-      functionName: s.name,
-      functionVersion: FUNCTION_VERSION,
-      memorySize: s.memorySize,
-      logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME!,
-      logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME!,
-      invokedFunctionArn: arn,
-      logFormat: s.logFormat,
-      logLevel: s.logLevel,
-      noGlobalAwslambda: /^(1|true)$/i.test(env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA ?? ''),
-      disableCallbackWarning: !!env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING,
-      maxResponseBytes: MAX_RESPONSE_PAYLOAD,
-    };
+    const { env, cfg } = environmentFor(s, arn, runtimeDir);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: cfg,
@@ -314,27 +296,4 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       await Promise.all(all.map((e) => e.worker.terminate()));
     },
   };
-}
-
-function preludeOf(p: Record<string, unknown>): NonNullable<StreamedResult['prelude']> {
-  const out: NonNullable<StreamedResult['prelude']> = {};
-  if (p.statusCode !== undefined) out.statusCode = Number(p.statusCode);
-  if (p.headers && typeof p.headers === 'object') {
-    out.headers = Object.fromEntries(Object.entries(p.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-  }
-  if (Array.isArray(p.cookies)) out.cookies = p.cookies.map(String);
-  return out;
-}
-
-function pipeLines(stream: NodeJS.ReadableStream, log: (line: string) => void): void {
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const parts = (rest + chunk).split('\n');
-    rest = parts.pop()!;
-    for (const line of parts) log(line);
-  });
-  stream.on('end', () => {
-    if (rest) log(rest);
-  });
 }

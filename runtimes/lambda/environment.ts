@@ -1,0 +1,56 @@
+// What one execution environment (worker thread) is started with: its environment variables
+// and the worker's configuration; plus the small pieces the pool uses on a worker's output.
+import { randomBytes } from 'node:crypto';
+import type { StreamedResult } from './types.js';
+import type { WorkerConfig } from './worker/protocol.js';
+import type { LambdaSettings } from './settings.js';
+import { MAX_RESPONSE_PAYLOAD } from './settings.js';
+import { FUNCTION_VERSION, lambdaEnvironment } from './env.js';
+
+/** A new environment's variables and worker config; each gets its own log stream name. */
+export function environmentFor(s: LambdaSettings, arn: string, runtimeDir: string): { env: Record<string, string>; cfg: WorkerConfig } {
+  const streamId = randomBytes(16).toString('hex');
+  const env = lambdaEnvironment(s, { now: new Date(), streamId, runtimeDir });
+  const cfg: WorkerConfig = {
+    taskRoot: s.taskRoot,
+    handler: s.handler,
+    awsRuntime: s.awsRuntime,
+    functionName: s.name,
+    functionVersion: FUNCTION_VERSION,
+    memorySize: s.memorySize,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME!,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME!,
+    invokedFunctionArn: arn,
+    logFormat: s.logFormat,
+    logLevel: s.logLevel,
+    noGlobalAwslambda: /^(1|true)$/i.test(env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA ?? ''),
+    disableCallbackWarning: !!env.AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING,
+    maxResponseBytes: MAX_RESPONSE_PAYLOAD,
+  };
+  return { env, cfg };
+}
+
+/** The HttpResponseStream prelude as the seam's StreamedResult.prelude (strings only). */
+export function preludeOf(p: Record<string, unknown>): NonNullable<StreamedResult['prelude']> {
+  const out: NonNullable<StreamedResult['prelude']> = {};
+  if (p.statusCode !== undefined) out.statusCode = Number(p.statusCode);
+  if (p.headers && typeof p.headers === 'object') {
+    out.headers = Object.fromEntries(Object.entries(p.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  }
+  if (Array.isArray(p.cookies)) out.cookies = p.cookies.map(String);
+  return out;
+}
+
+/** A worker's stdout/stderr (direct process.stdout writes by user code), line by line. */
+export function pipeLines(stream: NodeJS.ReadableStream, log: (line: string) => void): void {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    const parts = (rest + chunk).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) log(line);
+  });
+  stream.on('end', () => {
+    if (rest) log(rest);
+  });
+}
