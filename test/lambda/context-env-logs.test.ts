@@ -35,10 +35,10 @@ test('the full context object', async () => {
 
 test('getRemainingTimeInMillis counts down from the configured timeout (peers: 1000x, fixed, growing, negative, absolute)', async () => {
   const a = (await call(s.url, { path: '/?h=echo' })).json().context.remaining;
-  assert.ok(a > 3500 && a <= 4000, `remaining ${a} ms at the start of a 4 s invocation`);
+  assert.ok(a > 3000 && a <= 4000, `remaining ${a} ms at the start of a 4 s invocation`);
   const rs: number[] = [];
   for (let i = 0; i < 3; i++) rs.push((await call(s.url, { path: '/?h=echo' })).json().context.remaining);
-  for (const r of rs) assert.ok(r > 3500 && r <= 4000, `remaining ${r}`);
+  for (const r of rs) assert.ok(r > 3000 && r <= 4000, `remaining ${r}`);
 });
 
 test('the standard environment variables; reserved ones cannot be overridden', async () => {

@@ -38,13 +38,13 @@ test('callback(null, x) waits for the event loop to drain by default', async () 
 test('callbackWaitsForEmptyEventLoop = false answers at once (serverless-offline ignores it)', async () => {
   const { r, ms } = await timed('cbNoWait');
   assert.equal(r.text, 'nowait');
-  assert.ok(ms < 250, `took ${ms} ms: it waited for the pending 300 ms timer`);
+  assert.ok(ms < 800, `took ${ms} ms: it waited for the pending 1000 ms timer`);
 });
 
 test('context.succeed/done complete at once, even with timers pending', async () => {
   const a = await timed('succeed');
   assert.equal(a.r.text, 'succeeded');
-  assert.ok(a.ms < 1000, `succeed waited ${a.ms} ms for a 2 s timer`);
+  assert.ok(a.ms < 1500, `succeed waited ${a.ms} ms for a 2 s timer`);
   assert.equal((await timed('done')).r.text, 'done');
 });
 
