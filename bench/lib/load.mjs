@@ -33,10 +33,11 @@ export async function load(url, { method = 'GET', headers = {}, body, connection
     writeFileSync(script, lines.join('\n') + '\n');
     const out = await run(pinned(1, ['wrk', '-t1', `-c${connections}`, `-d${duration}s`, '-s', script, url]));
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? NaN);
+    const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
     const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
     const errs = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
     const errors = errs ? errs.slice(1).reduce((a, b) => a + Number(b), 0) : 0;
-    return { rps, non2xx, errors };
+    return { rps, requests, non2xx, errors };
   }
   const bin = join(dirname(require.resolve('autocannon/package.json')), 'autocannon.js');
   const argv = [process.execPath, bin, '-j', '-c', String(connections), '-d', String(duration), '-m', method];
@@ -44,7 +45,7 @@ export async function load(url, { method = 'GET', headers = {}, body, connection
   if (body !== undefined) argv.push('-b', body);
   argv.push(url);
   const j = JSON.parse(await run(pinned(1, argv)));
-  return { rps: j.requests.average, non2xx: j.non2xx, errors: j.errors + j.timeouts };
+  return { rps: j.requests.average, requests: j.requests.total, non2xx: j.non2xx, errors: j.errors + j.timeouts };
 }
 
 function run(argv) {
@@ -56,6 +57,14 @@ function run(argv) {
     p.stderr.on('data', (d) => { err += d; });
     p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${argv.join(' ')} exited ${code}: ${err}`))));
   });
+}
+
+/** CPU seconds (user + system) the process has used so far, from /proc/<pid>/stat. */
+export function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields 14 and 15 of stat(5), counted from the state field (index 0 = field 3)
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 export function rssBytes(pid) {
