@@ -5,7 +5,8 @@
 // shape: `x-amzn-ErrorType` header and `{"Type","message"}` body, which the SDK maps to its
 // exception classes (RequestEntityTooLargeException...).
 import { randomUUID } from 'node:crypto';
-import type { RuntimeResponse, RuntimeRoute } from '../types.js';
+import type { RuntimeRequest, RuntimeResponse, RuntimeRoute } from '../types.js';
+import { invokeComplete, payloadChunk } from './custom/eventstream.js';
 import type { InvokeOutcome, LambdaInvoker } from './types.js';
 
 /** API_Invoke: 6 MB synchronous request payload, 1 MB asynchronous (§3.13). */
@@ -28,29 +29,13 @@ export function invokeApiRoutes(invoker: LambdaInvoker, opts: InvokeApiOptions):
       method: 'POST',
       url: '/2015-03-31/functions/:name/invocations',
       async handler(req, ctx) {
-        const name = matchFunctionName(safeDecode(req.params.name ?? ''), opts.name);
-        const qualifier = new URLSearchParams(req.rawQuery).get('Qualifier');
-        if (name === undefined || (qualifier !== null && qualifier !== '$LATEST')) {
-          const shown = `${req.params.name}${qualifier ? `:${qualifier}` : ''}`;
-          return apiError(404, 'ResourceNotFoundException', `Function not found: ${shown} (this endpoint serves "${opts.name}" and "function", version $LATEST)`);
-        }
         const type = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
         if (type !== 'RequestResponse' && type !== 'Event' && type !== 'DryRun') {
           return apiError(400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse, Event or DryRun, got "${type}"`);
         }
-        const body = req.body ?? Buffer.alloc(0);
-        const limit = type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT;
-        if (body.length > limit) {
-          return apiError(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
-        }
-        const event = parsePayload(body);
-        if (event instanceof Error) {
-          return apiError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${event.message}`);
-        }
-        const clientContext = parseClientContext(header(req.headers, 'x-amz-client-context'));
-        if (clientContext instanceof Error) return apiError(400, 'InvalidRequestContentException', clientContext.message);
-        const requestId = randomUUID();
-        const base = { 'x-amzn-requestid': requestId, 'x-amz-executed-version': '$LATEST' };
+        const p = prepare(req, opts, type === 'Event' ? ASYNC_PAYLOAD_LIMIT : SYNC_PAYLOAD_LIMIT);
+        if ('kind' in p) return p;
+        const { event, clientContext, requestId, base } = p;
         if (type === 'DryRun') return { kind: 'response', status: 204, headers: base, body: null };
         const traceId = header(req.headers, 'x-amzn-trace-id') ?? ctx.traceId;
         if (type === 'Event') {
@@ -78,7 +63,87 @@ export function invokeApiRoutes(invoker: LambdaInvoker, opts: InvokeApiOptions):
         return await renderOutcome(outcome, base);
       },
     },
+    {
+      // InvokeWithResponseStream (API_InvokeWithResponseStream): the answer is an event stream of
+      // PayloadChunk events and one InvokeComplete, so SDK callers read a streaming function's
+      // bytes as they come. RIE has no such endpoint (aws-lambda-runtime-interface-emulator#175).
+      method: 'POST',
+      url: '/2021-11-15/functions/:name/response-streaming-invocations',
+      async handler(req, ctx) {
+        const type = header(req.headers, 'x-amz-invocation-type') ?? 'RequestResponse';
+        if (type !== 'RequestResponse' && type !== 'DryRun') {
+          return apiError(400, 'InvalidParameterValueException', `X-Amz-Invocation-Type must be RequestResponse or DryRun for a streaming invocation, got "${type}"`);
+        }
+        const p = prepare(req, opts, SYNC_PAYLOAD_LIMIT);
+        if ('kind' in p) return p;
+        if (type === 'DryRun') return { kind: 'response', status: 204, headers: p.base, body: null };
+        const outcome = await invoker.invoke({
+          event: p.event,
+          requestId: p.requestId,
+          deadline: Math.min(Date.now() + opts.timeout * 1000, ctx.deadline),
+          clientContext: p.clientContext,
+          traceId: header(req.headers, 'x-amzn-trace-id') ?? ctx.traceId,
+          signal: ctx.signal,
+        });
+        return { kind: 'response', status: 200, headers: { ...p.base, 'content-type': 'application/vnd.amazon.eventstream' }, body: streamEvents(outcome) };
+      },
+    },
   ];
+}
+
+type Prepared = { event: unknown; clientContext: unknown; requestId: string; base: Record<string, string> };
+
+/** The checks both invoke routes share: function name and qualifier, size, JSON, client context. */
+function prepare(req: RuntimeRequest & { params: Record<string, string> }, opts: InvokeApiOptions, limit: number): Prepared | RuntimeResponse {
+  const name = matchFunctionName(safeDecode(req.params.name ?? ''), opts.name);
+  const qualifier = new URLSearchParams(req.rawQuery).get('Qualifier');
+  if (name === undefined || (qualifier !== null && qualifier !== '$LATEST')) {
+    const shown = `${req.params.name}${qualifier ? `:${qualifier}` : ''}`;
+    return apiError(404, 'ResourceNotFoundException', `Function not found: ${shown} (this endpoint serves "${opts.name}" and "function", version $LATEST)`);
+  }
+  const body = req.body ?? Buffer.alloc(0);
+  if (body.length > limit) {
+    return apiError(413, 'RequestEntityTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`);
+  }
+  const event = parsePayload(body);
+  if (event instanceof Error) return apiError(400, 'InvalidRequestContentException', `Could not parse request body into json: ${event.message}`);
+  const clientContext = parseClientContext(header(req.headers, 'x-amz-client-context'));
+  if (clientContext instanceof Error) return apiError(400, 'InvalidRequestContentException', clientContext.message);
+  const requestId = randomUUID();
+  return { event, clientContext, requestId, base: { 'x-amzn-requestid': requestId, 'x-amz-executed-version': '$LATEST' } };
+}
+
+/**
+ * An outcome as InvokeWithResponseStream events. A streamed result keeps its HTTP prelude
+ * (JSON + 8 NULs) in the bytes, as the runtime wrote them; a buffered result is one chunk.
+ */
+async function* streamEvents(outcome: InvokeOutcome): AsyncGenerator<Uint8Array> {
+  if (!outcome.ok) {
+    yield invokeComplete({ ErrorCode: outcome.error.errorType, ErrorDetails: outcome.error.errorMessage });
+    return;
+  }
+  if ('stream' in outcome) {
+    const { prelude, body } = outcome.stream;
+    if (prelude) yield payloadChunk(Buffer.concat([Buffer.from(JSON.stringify(prelude)), Buffer.alloc(8)]));
+    try {
+      for await (const c of body) if (c.length) yield payloadChunk(c);
+    } catch (err) {
+      const e = (err as { lambdaError?: { errorType: string; errorMessage: string } }).lambdaError;
+      yield invokeComplete({ ErrorCode: e?.errorType ?? 'Runtime.StreamError', ErrorDetails: e?.errorMessage ?? String((err as Error)?.message ?? err) });
+      return;
+    }
+    yield invokeComplete({});
+    return;
+  }
+  let text: string;
+  try {
+    text = JSON.stringify(outcome.result === undefined ? null : outcome.result);
+  } catch (err) {
+    yield invokeComplete({ ErrorCode: 'Runtime.JSONStringifyError', ErrorDetails: `Unable to stringify response body: ${(err as Error).message}` });
+    return;
+  }
+  yield payloadChunk(Buffer.from(text));
+  yield invokeComplete({});
 }
 
 /** The path names the function as `function` (RIE), its name, `name:$LATEST` or its ARN. */

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, InvokeWithResponseStreamCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createBootstrapInvoker } from '../../../runtimes/lambda/custom/bootstrap-invoker.js';
 import { invokeApi, serveInvoker, type Served } from './harness.js';
 
@@ -157,4 +157,44 @@ test('odd function names in the path are a 404, never a crash', async () => {
     assert.equal(r.status, 404, name);
     assert.equal(r.headers.get('x-amzn-errortype'), 'ResourceNotFoundException', name);
   }
+});
+
+async function streamed(client: LambdaClient, fn: string, payload: unknown) {
+  const out = await client.send(new InvokeWithResponseStreamCommand({ FunctionName: fn, Payload: Buffer.from(JSON.stringify(payload)) }));
+  const chunks: Buffer[] = [];
+  let complete: { ErrorCode?: string; ErrorDetails?: string } | undefined;
+  for await (const ev of out.EventStream!) {
+    if (ev.PayloadChunk?.Payload) chunks.push(Buffer.from(ev.PayloadChunk.Payload));
+    if (ev.InvokeComplete) complete = ev.InvokeComplete;
+  }
+  return { out, chunks, complete };
+}
+
+test('InvokeWithResponseStream through the SDK: buffered result, streamed bytes with the prelude, errors in InvokeComplete', async () => {
+  const ok = await streamed(sdk, 'ric-fn', { via: 'stream-api' });
+  assert.equal(ok.out.StatusCode, 200);
+  assert.equal(ok.out.ExecutedVersion, '$LATEST');
+  assert.deepEqual(JSON.parse(Buffer.concat(ok.chunks).toString()).event, { via: 'stream-api' });
+  assert.deepEqual(ok.complete, {});
+
+  const failed = await streamed(sdk, 'ric-fn', { fail: 'in-stream' });
+  assert.equal(failed.chunks.length, 0);
+  assert.equal(failed.complete?.ErrorCode, 'TypeError');
+  assert.equal(failed.complete?.ErrorDetails, 'failing on purpose: in-stream');
+
+  const s = await start('index.stream');
+  const client = new LambdaClient({ endpoint: s.url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  try {
+    const st = await streamed(client, 'function', {});
+    const bytes = Buffer.concat(st.chunks);
+    const sep = bytes.indexOf(Buffer.alloc(8));
+    assert.ok(sep > 0, 'the HTTP prelude is kept in the raw stream');
+    assert.deepEqual(JSON.parse(bytes.subarray(0, sep).toString()), { statusCode: 207, headers: { 'content-type': 'text/plain', 'x-from': 'ric' }, cookies: ['s=1'] });
+    assert.equal(bytes.subarray(sep + 8).toString(), 'streamed by aws-lambda-ric');
+    assert.ok(st.chunks.length >= 2, `several PayloadChunk events (${st.chunks.length})`);
+    assert.deepEqual(st.complete, {});
+  } finally {
+    client.destroy();
+  }
+  await assert.rejects(sdk.send(new InvokeWithResponseStreamCommand({ FunctionName: 'nope', Payload: Buffer.from('{}') })), { name: 'ResourceNotFoundException' });
 });
