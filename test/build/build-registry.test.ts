@@ -205,3 +205,20 @@ test('CLI: stdout is the digest-pinned reference; -o json is one document; error
   assert.equal(epoch.code, 1);
   assert.match(epoch.stderr, /SOURCE_DATE_EPOCH must be a whole number of seconds/);
 });
+
+test('an independent reader agrees: skopeo inspects the OCI layout and the pushed image', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const exec = promisify(execFile);
+  const dir = await fnDir();
+  const out = join(dir, 'oci');
+  const r = await buildFunction(await loadFunction(dir), { image: `${reg.host}/skopeo-check:2`, layout: out, push: true, cacheDir: cache, platforms: ['linux/amd64'] });
+  const fromLayout = JSON.parse((await exec('skopeo', ['inspect', `oci:${out}:2`])).stdout);
+  assert.equal(fromLayout.Digest, r.digest);
+  assert.equal(fromLayout.Architecture, 'amd64');
+  assert.equal(fromLayout.Layers.length, 3);
+  assert.equal(fromLayout.Labels['org.opencontainers.image.title'], 'hello-ts');
+  const fromRegistry = JSON.parse((await exec('skopeo', ['inspect', '--tls-verify=false', `docker://${reg.host}/skopeo-check:2`])).stdout);
+  assert.equal(fromRegistry.Digest, r.digest);
+  assert.deepEqual(fromRegistry.Layers, fromLayout.Layers);
+});
