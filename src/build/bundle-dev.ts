@@ -65,6 +65,8 @@ async function activate(msg) {
     process.exit(1);
   }
   await main({ runtime, defaults: ${defaults} });
+  // main() resolves once the invoker listens and init() is done: readiness, without polling
+  process.send?.({ ready: true });
 }
 if (process.send) {
   process.once('message', (msg) => void activate(msg));

@@ -46,9 +46,12 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
     child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown'));
     child.once('error', () => resolveExit('spawn-error'));
   });
+  let onReady: () => void = () => undefined;
+  const readyMessage = new Promise<true>((r) => (onReady = () => r(true)));
   const loaded = new Promise<void>((resolveLoaded) => {
     child.on('message', (m) => {
       if ((m as { loaded?: boolean })?.loaded) resolveLoaded();
+      if ((m as { ready?: boolean })?.ready) onReady();
     });
   });
   // a spare must not keep fn run alive on its own
@@ -66,9 +69,11 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
       child.send(msg, (err) => {
         if (err) child.kill('SIGKILL');
       });
+      // the process says when it is ready; the readiness endpoint confirms it from outside
       const ready = await Promise.race([
-        waitReady(msg.port, opts.reservedPrefix, opts.readyTimeoutMs ?? 15000, exited),
+        readyMessage.then(() => waitReady(msg.port, opts.reservedPrefix, 2000, exited)),
         exited.then((code) => ({ exitCode: code })),
+        new Promise<false>((r) => setTimeout(() => r(false), opts.readyTimeoutMs ?? 15000).unref()),
       ]);
       if (ready !== true) {
         await handle.stop(500);

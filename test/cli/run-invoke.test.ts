@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { exampleCopy, FN, fn, fnRun } from './helpers.js';
 
 test('hello-ts: fn run, fn invoke over HTTP (body, -v, -o json, stdin), Ctrl-C stops cleanly', async (t) => {
@@ -110,4 +110,13 @@ test('hono-app and sse-stream: a fetch app with a 404 (exit 3), events streamed 
   const stream = await fn(['invoke', sse, '-p', '/?count=3&interval=10']);
   assert.equal(stream.code, 0);
   assert.deepEqual([...stream.stdout.matchAll(/^event: (\w+)$/gm)].map((m) => m[1]), ['tick', 'tick', 'tick', 'done']);
+  // live: the first event reaches fn invoke's stdout long before the stream ends
+  const live = await new Promise<{ first: number; end: number }>((resolveLive) => {
+    const t0 = performance.now();
+    let first = -1;
+    const child = spawn(process.execPath, [FN, 'invoke', sse, '-p', '/?count=2&interval=700'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    child.stdout.once('data', () => (first = performance.now() - t0));
+    child.on('close', () => resolveLive({ first, end: performance.now() - t0 }));
+  });
+  assert.ok(live.first >= 0 && live.end - live.first >= 500, `first chunk at ${live.first} ms, end at ${live.end} ms`);
 });

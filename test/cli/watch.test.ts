@@ -88,3 +88,24 @@ test('a Lambda function (code loaded from the folder, not bundled) is served and
   await waitFor(async () => ((await body(`${run.url}/q`)) === 'two /q' ? true : undefined));
   assert.equal(await run.stop(), 0, run.stderr());
 });
+
+test('the --watch proxy streams server-sent events chunk by chunk', async (t) => {
+  const dir = await exampleCopy(t, 'sse-stream');
+  const run = await fnRun(t, dir, ['--watch']);
+  const t0 = performance.now();
+  const res = await fetch(`${run.url}/?count=2&interval=600`);
+  assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+  const reader = res.body!.getReader();
+  const first = await reader.read();
+  const firstAt = performance.now() - t0;
+  assert.match(new TextDecoder().decode(first.value), /event: tick/);
+  let rest = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    rest += new TextDecoder().decode(value);
+  }
+  const endAt = performance.now() - t0;
+  assert.match(rest, /event: done/);
+  assert.ok(endAt - firstAt >= 400, `first event at ${firstAt} ms, end at ${endAt} ms`);
+});
