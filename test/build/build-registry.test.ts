@@ -222,3 +222,22 @@ test('an independent reader agrees: skopeo inspects the OCI layout and the pushe
   assert.equal(fromRegistry.Digest, r.digest);
   assert.deepEqual(fromRegistry.Layers, fromLayout.Layers);
 });
+
+test('a warm build downloads nothing: with the base pinned by digest it works with the registry gone', async () => {
+  const own = await startRegistry();
+  let stopped = false;
+  try {
+    const b = await ensureTestBaseImage(own.host);
+    const pinned = `${b.reference.replace(/:[^:/]+$/, '')}@${b.digest}`;
+    const dir = await fnDir({}, '', pinned);
+    const ownCache = join(await tempDir('offline-cache'), 'blobs');
+    temps.push(join(ownCache, '..'));
+    const first = await buildFunction(await loadFunction(dir), { layout: join(dir, 'oci1'), cacheDir: ownCache });
+    await own.stop();
+    stopped = true;
+    const second = await buildFunction(await loadFunction(dir), { layout: join(dir, 'oci2'), cacheDir: ownCache });
+    assert.equal(second.digest, first.digest);
+  } finally {
+    if (!stopped) await own.stop();
+  }
+});
