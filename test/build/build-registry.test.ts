@@ -241,3 +241,29 @@ test('a warm build downloads nothing: with the base pinned by digest it works wi
     if (!stopped) await own.stop();
   }
 });
+
+test('a Docker schema 2 base (as many registries still serve) gives a Docker manifest the registry accepts', async () => {
+  const { RegistryClient } = await import('../../src/registry/client.js');
+  const { parseReference } = await import('../../src/registry/reference.js');
+  const mt = await import('../../src/registry/media-types.js');
+  const client = new RegistryClient({ cacheDir: false });
+  try {
+    const oci = await registryManifest(reg.host, 'fnkit-test/node-base', base.split(':').pop()!);
+    const docker = Buffer.from(JSON.stringify({
+      schemaVersion: 2,
+      mediaType: mt.DOCKER_MANIFEST,
+      config: { ...oci.json.config, mediaType: mt.DOCKER_CONFIG },
+      layers: oci.json.layers.map((l: any) => ({ ...l, mediaType: mt.DOCKER_LAYER_GZIP })),
+    }));
+    await client.putManifest(parseReference(`${reg.host}/fnkit-test/node-base:docker`), mt.DOCKER_MANIFEST, docker);
+  } finally {
+    client.close();
+  }
+  const dir = await fnDir({}, '', `${reg.host}/fnkit-test/node-base:docker`);
+  const r = await buildFunction(await loadFunction(dir), { image: `${reg.host}/docker-family:1`, push: true, cacheDir: cache });
+  assert.equal(r.mediaType, 'application/vnd.docker.distribution.manifest.v2+json');
+  const pushed = await registryManifest(reg.host, 'docker-family', '1');
+  assert.equal(pushed.digest, r.digest);
+  assert.deepEqual([...new Set(pushed.json.layers.map((l: any) => l.mediaType))], ['application/vnd.docker.image.rootfs.diff.tar.gzip']);
+  assert.equal(pushed.json.config.mediaType, 'application/vnd.docker.container.image.v1+json');
+});
