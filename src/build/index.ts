@@ -19,7 +19,10 @@ export interface BuildOptions {
   onProgress?: (step: string, detail?: Record<string, unknown>) => void;
   /** Seconds since the epoch for every mtime and `created`; default $SOURCE_DATE_EPOCH or 0. */
   sourceDateEpoch?: number;
-  /** Blob cache folder for the RegistryClient (default ~/.cache/fnkit/blobs). */
+  /**
+   * Blob cache folder for the RegistryClient (default $XDG_CACHE_HOME/fnkit/blobs, i.e.
+   * ~/.cache/fnkit/blobs); the build's other caches (manifests, bundles, layers) sit beside it.
+   */
   cacheDir?: string;
 }
 
