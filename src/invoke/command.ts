@@ -1,5 +1,6 @@
 // The `fn invoke` flow between flags and output: resolve the target, build the request, send it,
 // print the body (human), or one JSON document (-o json); exit code 3 on a 4xx/5xx answer.
+import { STATUS_CODES } from 'node:http';
 import { FnkitError } from '../errors.js';
 import { buildRequest, type InvokeInput } from './request.js';
 import { jsonDocument, replyEvent } from './response.js';
@@ -63,7 +64,7 @@ export async function invokeCommand(arg: string | undefined, flags: InvokeFlags,
     signal: io.signal,
     onHead: (status, headers) => {
       if (flags.verbose) {
-        io.stderr.write(`${request.method} ${url}\n< ${status}\n`);
+        io.stderr.write(`${request.method} ${url}\n< ${status} ${STATUS_CODES[status] ?? ''}\n`.replace(/ \n$/, '\n'));
         for (const [k, v] of Object.entries(headers)) io.stderr.write(`< ${k}: ${v}\n`);
       }
       // a plain response streams to stdout as it arrives; a reply event is printed whole

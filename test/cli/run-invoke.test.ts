@@ -22,7 +22,7 @@ test('hello-ts: fn run, fn invoke over HTTP (body, -v, -o json, stdin), Ctrl-C s
   const verbose = await fn(['invoke', '-v', '-p', '/x?name=Bo'], { cwd: dir });
   assert.equal(verbose.code, 0);
   assert.match(verbose.stderr, /^GET http:\/\/127\.0\.0\.1:\d+\/x\?name=Bo$/m);
-  assert.match(verbose.stderr, /^< 200$/m);
+  assert.match(verbose.stderr, /^< 200 OK$/m);
   assert.match(verbose.stderr, /^< content-type: application\/json/m);
   assert.deepEqual(JSON.parse(verbose.stdout), { message: 'Hello, Bo!' });
 
@@ -88,7 +88,7 @@ test('cloudevent: binary and structured events get the reply event printed; -o j
   assert.equal(doc.sent.event.type, 'com.example.order.created');
   const ping = await fn(['invoke', dir, '--cloudevent', '--type', 'com.example.ping', '-v']);
   assert.equal(ping.code, 0);
-  assert.match(ping.stderr, /^< 202$/m);
+  assert.match(ping.stderr, /^< 202 Accepted$/m);
   assert.equal(ping.stdout, '');
   const bad = await fn(['invoke', dir, '--cloudevent', '--type', 'com.example.order.created', '-d', '{"items":1}']);
   assert.equal(bad.code, 3);
