@@ -320,6 +320,34 @@ test('one invocation at a time per process: the rest queue; a pool of 2 runs 2 a
   }
 });
 
+test('a queued invocation whose caller went away never runs; the queue moves on', async () => {
+  const { invoker } = make({ timeout: 5 });
+  await invoker.init();
+  try {
+    const deadline = () => Date.now() + 5000;
+    const busy = invoker.invoke({ event: { action: 'sleep', ms: 400 }, requestId: 'busy', deadline: deadline(), signal: new AbortController().signal });
+    const ac = new AbortController();
+    const queued = invoker.invoke({ event: { action: 'crash' }, requestId: 'queued', deadline: deadline(), signal: ac.signal });
+    const later = invoker.invoke({ event: { n: 3 }, requestId: 'later', deadline: deadline(), signal: new AbortController().signal });
+    setTimeout(() => ac.abort(), 50);
+    const t0 = Date.now();
+    const q = await queued;
+    assert.ok(Date.now() - t0 < 300, 'answered as soon as the caller left');
+    assert.deepEqual(q, { ok: false, kind: 'crash', error: { errorType: 'Runtime.InvocationAborted', errorMessage: 'the caller went away before the invocation started' } });
+    const b = await busy;
+    const l = await later;
+    assert.equal(b.ok && 'result' in b && (b.result as { count: number }).count, 1);
+    // The aborted "crash" event never reached the process: same process, count 2.
+    assert.equal(l.ok && 'result' in l && (l.result as { count: number }).count, 2);
+    const already = new AbortController();
+    already.abort();
+    const pre = await invoker.invoke({ event: {}, requestId: 'pre', deadline: deadline(), signal: already.signal });
+    assert.equal(!pre.ok && pre.error.errorType, 'Runtime.InvocationAborted');
+  } finally {
+    await invoker.shutdown();
+  }
+});
+
 test('missing or non-executable bootstrap: a clear error naming the file', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'fnkit-bootstrap-'));
   try {
