@@ -3,7 +3,9 @@
 // AWS API_Invoke.html). `@aws-sdk/client-lambda` with an endpoint override, and tests written
 // for the emulator, work against an fnkit function. Errors of the API itself use AWS's REST-JSON
 // shape: `x-amzn-ErrorType` header and `{"Type","message"}` body, which the SDK maps to its
-// exception classes (RequestEntityTooLargeException...).
+// exception classes (RequestEntityTooLargeException...). InvokeWithResponseStream
+// (POST /2021-11-15/functions/{name}/response-streaming-invocations) answers in AWS's
+// event-stream framing (custom/eventstream.ts).
 import { randomUUID } from 'node:crypto';
 import type { RuntimeRequest, RuntimeResponse, RuntimeRoute } from '../types.js';
 import { invokeComplete, payloadChunk } from './custom/eventstream.js';
