@@ -40,6 +40,7 @@ export async function runFunction(opts: RunOptions): Promise<void> {
     });
   }
   const port = await choosePort(opts.port);
+  if (opts.port === undefined && port !== DEFAULT_PORT) opts.log(`port ${DEFAULT_PORT} is taken; using ${port} (pass --port to choose)`);
   const url = `http://${RUN_HOST}:${port}`;
   if (opts.watch) {
     const { watchLoop } = await import('./watch.js');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exampleCopy, fn, fnRun, tempDir } from './helpers.js';
+import { exampleCopy, fn, fnRun, tempDir, waitFor } from './helpers.js';
 
 async function fnDir(t: Parameters<typeof tempDir>[0], files: Record<string, string>): Promise<string> {
   const dir = await tempDir(t, 'fn-err-');
@@ -86,6 +86,15 @@ test('fn run: a missing handler file, a syntax error, and a handler that throws 
   assert.match(th.stderr, /boom at load/);
   assert.match(th.stderr, /index\.ts:3:\d+/);
   assert.match(th.stderr, /the function's invoker did not start: it exited with 1 before becoming ready \[FN_ERR_RUN_START\]/);
+});
+
+test('fn run: an invoker that exits on its own ends fn run with exit 1 and says so', async (t) => {
+  const dir = await fnDir(t, { 'fn.yaml': 'name: quits\n', 'index.ts': 'export default () => {\n  setTimeout(() => process.exit(3), 20);\n  return "bye";\n};\n' });
+  const run = await fnRun(t, dir);
+  assert.equal(await (await fetch(run.url)).text(), 'bye');
+  await waitFor(async () => (run.proc.exitCode !== null ? true : undefined));
+  assert.equal(run.proc.exitCode, 1);
+  assert.match(run.stderr(), /the function's invoker exited on its own \(3\) \[FN_ERR_RUN_EXITED\]/);
 });
 
 test('fn invoke errors', async (t) => {
