@@ -117,7 +117,7 @@ test('a timeout fails alone, kills the process, and the next invocation gets a f
     assert.equal(r.headers.get('x-amz-function-error'), 'Unhandled');
     assert.equal(r.json.errorType, 'Sandbox.Timedout');
     assert.match(r.json.errorMessage, /^RequestId: [0-9a-f-]{36} Error: Task timed out after 1\.00 seconds$/);
-    assert.ok(took >= 900 && took < 3000, `answered at the deadline, took ${took} ms`);
+    assert.ok(took >= 900 && took < 5000, `answered at the deadline, not after the 5 s sleep: ${took} ms`);
     assert.ok(lines.some((l) => /Task timed out after 1\.00 seconds$/.test(l)));
     await new Promise((res) => setTimeout(res, 100));
     assert.equal(alive(pid), false, 'the timed-out process is gone');
@@ -211,7 +211,7 @@ test('a bootstrap exiting or hanging during init is an init error, not a hang', 
   const hang = make({ env: { FIXTURE_INIT: 'hang' }, initTimeoutMs: 400 });
   const t0 = Date.now();
   await assert.rejects(hang.invoker.init(), (err: unknown) => isFnkitError(err) && (err.data?.lambdaError as { errorType: string }).errorType === 'Runtime.InitTimeout');
-  assert.ok(Date.now() - t0 < 2000);
+  assert.ok(Date.now() - t0 < 4000, 'failed at the init limit, not hanging');
   await hang.invoker.shutdown();
 });
 
@@ -282,7 +282,7 @@ test('a stream that never ends is cut at the function timeout and the runtime is
     const took = Date.now() - t0;
     assert.equal(r.headers.get('x-amz-function-error'), 'Unhandled');
     assert.equal(r.json.errorType, 'Runtime.StreamError');
-    assert.ok(took >= 800 && took < 3000, `cut at the deadline: ${took} ms`);
+    assert.ok(took >= 800 && took < 5500, `cut at the deadline, before the invoker's own 6 s limit: ${took} ms`);
     assert.ok(lines.some((l) => /Task timed out after 1\.00 seconds \(while streaming\)$/.test(l)));
     const next = await invokeApi(srv.url, {});
     assert.equal(next.status, 200);
@@ -311,10 +311,15 @@ test('one invocation at a time per process: the rest queue; a pool of 2 runs 2 a
     const t0 = Date.now();
     const rs = await Promise.all([1, 2, 3, 4].map(() => invokeApi(srv2.url, { action: 'sleep', ms: 300 })));
     const took = Date.now() - t0;
-    const pids = new Set(rs.map((r) => r.json.headers && r.json.count && r.json.slept && r.json.count));
-    assert.ok(took >= 590 && took < 1150, `two processes, two rounds: ${took} ms`);
-    assert.ok(pids.size >= 1);
+    assert.ok(took >= 590, `two processes, two rounds: ${took} ms`);
     assert.deepEqual(rs.map((r) => r.json.count).sort(), [1, 1, 2, 2], 'each process served two, one at a time');
+    const spans = rs.map((r) => r.json as { pid: number; from: number; to: number });
+    assert.equal(new Set(spans.map((x) => x.pid)).size, 2, 'two processes');
+    for (const a of spans) for (const b of spans) {
+      if (a !== b && a.pid === b.pid) assert.ok(a.to <= b.from || b.to <= a.from, 'never two at once in one process');
+    }
+    const overlapping = spans.some((a) => spans.some((b) => a.pid !== b.pid && a.from < b.to && b.from < a.to));
+    assert.ok(overlapping, 'the two processes ran at the same time');
   } finally {
     await srv2.close();
   }
@@ -325,14 +330,14 @@ test('a queued invocation whose caller went away never runs; the queue moves on'
   await invoker.init();
   try {
     const deadline = () => Date.now() + 5000;
-    const busy = invoker.invoke({ event: { action: 'sleep', ms: 400 }, requestId: 'busy', deadline: deadline(), signal: new AbortController().signal });
+    const busy = invoker.invoke({ event: { action: 'sleep', ms: 1500 }, requestId: 'busy', deadline: deadline(), signal: new AbortController().signal });
     const ac = new AbortController();
     const queued = invoker.invoke({ event: { action: 'crash' }, requestId: 'queued', deadline: deadline(), signal: ac.signal });
     const later = invoker.invoke({ event: { n: 3 }, requestId: 'later', deadline: deadline(), signal: new AbortController().signal });
     setTimeout(() => ac.abort(), 50);
     const t0 = Date.now();
     const q = await queued;
-    assert.ok(Date.now() - t0 < 300, 'answered as soon as the caller left');
+    assert.ok(Date.now() - t0 < 1000, 'answered as soon as the caller left, not after the 1.5 s busy one');
     assert.deepEqual(q, { ok: false, kind: 'crash', error: { errorType: 'Runtime.InvocationAborted', errorMessage: 'the caller went away before the invocation started' } });
     const b = await busy;
     const l = await later;
