@@ -96,7 +96,8 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
         for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'init', error: m.error });
         kill(e);
         schedule();
-      } else onJobMessage(e, m);
+      } else if (m.type === 'exiting') e.dying = true;
+      else onJobMessage(e, m);
     });
     let lastError: Error | undefined;
     worker.on('error', (err) => {

@@ -144,3 +144,16 @@ test('an environment that runs out of its memorySize fails alone with Runtime.Ou
     await s.stop();
   }
 });
+
+test('an exception thrown between invocations ends that environment; the next request is served by a fresh one', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 3 });
+  try {
+    assert.equal((await call(s.url, { path: '/?h=lateThrow' })).text, 'answered');
+    await s.waitFor(/Uncaught Exception \t\{"errorType":"Error","errorMessage":"thrown after the response"/);
+    const r = await call(s.url, { path: '/?h=counter' });
+    assert.equal(r.status, 200);
+    assert.equal(r.json().invocations, 1);
+  } finally {
+    await s.stop();
+  }
+});

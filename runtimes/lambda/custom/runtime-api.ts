@@ -87,6 +87,11 @@ export class RuntimeApiServer {
     return this.initialized;
   }
 
+  /** A /next long poll is waiting for an event. */
+  get isWaiting(): boolean {
+    return this.held !== undefined;
+  }
+
   /** Hands an invocation to the runtime (now if /next is waiting, else on its next /next). */
   offer(inv: RuntimeInvocation): void {
     if (this.queued || this.current) throw new Error('runtime API: one invocation at a time');

@@ -81,6 +81,7 @@ function run(): void {
       post({ type: 'init-error', error: payload });
     } else {
       errorLine('Uncaught Exception', payload);
+      post({ type: 'exiting' });
     }
     process.exit(code);
   };

@@ -55,6 +55,8 @@ export type FromWorker = (
   | { type: 'stream-error'; id: number; error: LambdaErrorPayload }
   /** A queued invocation whose deadline passed before it could start: never run. */
   | { type: 'skipped'; id: number }
+  /** The environment dies between invocations (a late uncaught exception): nothing sent to it started. */
+  | { type: 'exiting' }
 ) & { lines?: string[] };
 
 export const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';

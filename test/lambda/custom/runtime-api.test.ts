@@ -11,6 +11,11 @@ async function server(limit?: number) {
   return { api, base, reports, ready: () => ready };
 }
 
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 300 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(cond(), 'condition not reached within 3 s');
+}
+
 const inv = (id: string, extra = {}) => ({ requestId: id, body: Buffer.from('{"k":1}'), deadline: 1_900_000_000_000, functionArn: 'arn:aws:lambda:us-east-1:012345678912:function:f', ...extra });
 
 test('/next long-polls until an event is offered, with every header; init ends at the first /next', async () => {
@@ -18,7 +23,7 @@ test('/next long-polls until an event is offered, with every header; init ends a
   try {
     assert.match(api.runtimeApi, /^127\.0\.0\.1:\d+$/);
     const pending = fetch(`${base}/runtime/invocation/next`);
-    await new Promise((r) => setTimeout(r, 150));
+    await until(() => api.isWaiting);
     assert.equal(ready(), 1);
     assert.equal(api.isInitialized, true);
     api.offer(inv('id-1', { traceId: 'Root=1-a-b', clientContext: '{"custom":{}}', identity: '{"cognitoIdentityId":"c","cognitoIdentityPoolId":"p"}' }));
@@ -79,7 +84,7 @@ test('wrong routes and methods, a 413 with the limit, and 500 to a waiting /next
     assert.deepEqual(await big.json(), { errorMessage: 'Exceeded maximum allowed payload size (1000 bytes).', errorType: 'RequestEntityTooLarge' });
     assert.equal(reports[0]!.kind === 'error' && reports[0]!.error.errorType, 'Function.ResponseSizeTooLarge');
     const waiting = fetch(`${base}/runtime/invocation/next`);
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => api.isWaiting);
     await api.close();
     const res = await waiting;
     assert.equal(res.status, 500);
