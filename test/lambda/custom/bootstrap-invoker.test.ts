@@ -156,7 +156,7 @@ test('/init/error fails init with the runtime\'s own error; a lazy init reports 
     assert.deepEqual(err.data?.lambdaError, { errorType: 'Runtime.FixtureInitError', errorMessage: 'init failed on purpose', trace: ['at init'] });
     return true;
   });
-  for (let i = 0; i < 50 && !lines.some((l) => l.startsWith('init/error answered')); i++) await new Promise((res) => setTimeout(res, 20));
+  for (let i = 0; i < 150 && !lines.some((l) => l.startsWith('init/error answered')); i++) await new Promise((res) => setTimeout(res, 20));
   await invoker.shutdown();
   assert.ok(lines.some((l) => l.startsWith('init/error answered 202 {"status":"OK"}')), lines.join('\n'));
 
@@ -229,7 +229,7 @@ test('Runtime API status codes: 400 unknown/answered id, 403 early /next and lat
     assert.equal(r.json.mode[0], 400);
     assert.equal(r.json.mode[1].errorType, 'InvalidFunctionResponseMode');
     // Give the fixture time to log its second (refused) response.
-    for (let i = 0; i < 50 && !lines.some((l) => l.startsWith('probe ok=')); i++) await new Promise((res) => setTimeout(res, 20));
+    for (let i = 0; i < 150 && !lines.some((l) => l.startsWith('probe ok=')); i++) await new Promise((res) => setTimeout(res, 20));
     assert.ok(lines.includes('probe ok=202 again=400 {"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}'), lines.join('\n'));
   } finally {
     await srv.close();
@@ -243,7 +243,7 @@ test('a response over 6 MiB + 100 bytes gets 413 on the Runtime API and Function
     const r = await invokeApi(srv.url, { action: 'big', bytes: 6 * 1024 * 1024 + 200 });
     assert.equal(r.headers.get('x-amz-function-error'), 'Unhandled');
     assert.equal(r.json.errorType, 'Function.ResponseSizeTooLarge');
-    for (let i = 0; i < 50 && !lines.some((l) => l.startsWith('big response answered')); i++) await new Promise((res) => setTimeout(res, 20));
+    for (let i = 0; i < 150 && !lines.some((l) => l.startsWith('big response answered')); i++) await new Promise((res) => setTimeout(res, 20));
     assert.ok(lines.some((l) => l.startsWith('big response answered 413') && l.includes('"errorType":"RequestEntityTooLarge"')), lines.join('\n'));
     const fits = await invokeApi(srv.url, { action: 'big', bytes: 1000 });
     assert.equal(fits.status, 200);
