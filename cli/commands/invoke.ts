@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 interface InvokeFlags {
   url?: string; data?: string; file?: string; method?: string; path?: string; header: string[]; contentType?: string;
   cloudevent?: boolean; type?: string; source?: string; id?: string; mode?: string; verbose?: boolean; output?: string;
-  namespace?: string; context?: string;
+  namespace?: string; context?: string; extension: string[];
 }
 
 export function register(program: Command): void {
@@ -23,6 +23,7 @@ export function register(program: Command): void {
     .option('--type <type>', 'CloudEvent type', 'dev.fnkit.invoke')
     .option('--source <source>', 'CloudEvent source', '/fn/invoke')
     .option('--id <id>', 'CloudEvent id (default: a random UUID)')
+    .option('-e, --extension <name=value>', 'CloudEvent extension attribute (repeatable), e.g. tenant=acme', collect, [])
     .option('--mode <mode>', 'CloudEvent HTTP mode: binary (ce- headers) or structured (one JSON document)', 'binary')
     .option('-n, --namespace <ns>', 'namespace of a deployed function')
     .option('--context <ctx>', 'kubeconfig context for a deployed function')
@@ -38,6 +39,7 @@ Examples:
   echo hi | fn invoke -t text/plain           body from stdin
   fn invoke --cloudevent --type com.example.order -d '{"id":7}'
   fn invoke --cloudevent --mode structured -o json
+  fn invoke --cloudevent --type com.example.t -e tenant=acme -e priority=1
   fn invoke --url http://127.0.0.1:9000 -X PUT --file body.bin
   fn invoke hello -n prod                     a deployed function by name
 

@@ -11,7 +11,7 @@ import { readAll, readBodyFile, stdinHasBody } from './body-input.js';
 export interface InvokeFlags {
   url?: string; data?: string; file?: string; method?: string; path?: string; header?: string[]; contentType?: string;
   cloudevent?: boolean; type?: string; source?: string; id?: string; mode?: string; verbose?: boolean; output?: string;
-  namespace?: string; context?: string;
+  namespace?: string; context?: string; extension?: string[];
 }
 
 export interface InvokeIO {
@@ -32,8 +32,8 @@ export async function invokeCommand(arg: string | undefined, flags: InvokeFlags,
   if (format !== 'human' && format !== 'json') {
     throw new FnkitError('FN_ERR_BAD_OUTPUT', `unknown output format "${format}"`, { hint: 'use human or json', data: { exitCode: 2 } });
   }
-  if (!flags.cloudevent && (flags.type !== undefined || flags.source !== undefined || flags.id !== undefined || flags.mode !== undefined)) {
-    throw new FnkitError('FN_ERR_FLAGS', '--type, --source, --id and --mode describe a CloudEvent: add --cloudevent', {
+  if (!flags.cloudevent && (flags.type !== undefined || flags.source !== undefined || flags.id !== undefined || flags.mode !== undefined || (flags.extension ?? []).length > 0)) {
+    throw new FnkitError('FN_ERR_FLAGS', '--type, --source, --id, --mode and --extension describe a CloudEvent: add --cloudevent', {
       hint: 'for example: fn invoke --cloudevent --type com.example.order -d \'{"id":1}\'', data: { exitCode: 2 },
     });
   }
@@ -43,7 +43,7 @@ export async function invokeCommand(arg: string | undefined, flags: InvokeFlags,
     path: flags.path,
     headers: flags.header,
     contentType: flags.contentType,
-    cloudevent: flags.cloudevent ? { type: flags.type, source: flags.source, id: flags.id, mode: flags.mode } : undefined,
+    cloudevent: flags.cloudevent ? { type: flags.type, source: flags.source, id: flags.id, mode: flags.mode, extensions: parseExtensions(flags.extension ?? []) } : undefined,
   };
   if (flags.file !== undefined) {
     if (flags.data !== undefined) {
@@ -101,4 +101,17 @@ function guessFromBytes(bytes: Buffer): string {
   } catch {
     return text.includes('\uFFFD') ? 'application/octet-stream' : 'text/plain';
   }
+}
+
+/** --extension name=value pairs (names are checked when the event is built). */
+export function parseExtensions(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      throw new FnkitError('FN_ERR_BAD_EVENT', `invalid --extension "${pair}": expected name=value`, { hint: 'for example --extension tenant=acme', data: { exitCode: 2 } });
+    }
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
 }

@@ -103,3 +103,15 @@ test('structured CloudEvent: JSON data embedded, text as string, bytes as data_b
   assert.equal(doc.data, undefined);
   assert.throws(() => buildRequest({ data: '{bad', contentType: 'application/json', cloudevent: { mode: 'structured' } }, fixedId), /does not parse/);
 });
+
+test('CloudEvent extensions: ce- headers in binary mode, top-level members in structured mode', () => {
+  const bin = buildRequest({ cloudevent: { extensions: { tenant: 'a b', priority: '1' } } }, fixedId);
+  assert.equal(bin.headers['ce-tenant'], 'a%20b');
+  assert.equal(bin.headers['ce-priority'], '1');
+  const st = buildRequest({ data: '{}', cloudevent: { mode: 'structured', extensions: { tenant: 'acme' } } }, fixedId);
+  assert.equal(JSON.parse(st.body!.toString()).tenant, 'acme');
+  for (const bad of ['Tenant', 'with-dash', 'id', 'data', '']) {
+    assert.throws(() => buildRequest({ cloudevent: { extensions: { [bad]: 'x' } } }, fixedId), (e: unknown) => isFnkitError(e) && e.code === 'FN_ERR_BAD_EVENT' && e.data?.exitCode === 2, bad);
+  }
+  assert.throws(() => buildRequest({ cloudevent: { extensions: { tenant: '' } } }, fixedId), /"tenant" cannot be empty/);
+});

@@ -102,6 +102,13 @@ function buildCloudEvent(
   if (mode !== 'binary' && mode !== 'structured') {
     throw usage('FN_ERR_BAD_MODE', `invalid --mode "${mode}": expected binary or structured`, 'binary puts attributes in ce- headers, structured sends one JSON document');
   }
+  const reserved = new Set(['specversion', 'id', 'source', 'type', 'datacontenttype', 'data', 'data_base64']);
+  for (const name of Object.keys(ce.extensions ?? {})) {
+    // CloudEvents core §"Attribute Naming Convention": [a-z0-9]+
+    if (!/^[a-z0-9]+$/.test(name) || reserved.has(name)) {
+      throw usage('FN_ERR_BAD_EVENT', `invalid extension attribute "${name}": names are lower-case letters and digits only, and not a core attribute`, 'for example --extension tenant=acme');
+    }
+  }
   const attrs: Record<string, string> = {
     specversion: '1.0',
     id: ce.id ?? newId(),
@@ -110,7 +117,7 @@ function buildCloudEvent(
     ...ce.extensions,
   };
   for (const [k, v] of Object.entries(attrs)) {
-    if (v === '') throw usage('FN_ERR_BAD_EVENT', `the CloudEvent attribute "${k}" cannot be empty`, `pass a value with --${k}`);
+    if (v === '') throw usage('FN_ERR_BAD_EVENT', `the CloudEvent attribute "${k}" cannot be empty`, ['id', 'source', 'type'].includes(k) ? `pass a value with --${k}` : `pass --extension ${k}=value`);
   }
   const event: Record<string, unknown> = { ...attrs };
   if (req.body !== undefined && req.contentType !== undefined) event.datacontenttype = req.contentType;
