@@ -33,7 +33,7 @@ export const lambdaSchema = {
     binaryMediaTypes: {
       type: 'array',
       default: [],
-      items: { type: 'string', pattern: '^[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+*-]+$' },
+      items: { type: 'string', pattern: '^([A-Za-z0-9!#$&^_.+-]+|\\*)/[A-Za-z0-9!#$&^_.+*-]+$' },
     },
     /** ALB target group attribute lambda.multi_value_headers.enabled. */
     multiValueHeaders: { type: 'boolean', default: false },
