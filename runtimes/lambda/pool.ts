@@ -34,7 +34,10 @@ interface Job {
   id: number;
   req: InvokeRequest;
   resolve: (o: InvokeOutcome) => void;
+  /** The caller has its outcome (a stream is settled at its first byte, long before it ends). */
   settled: boolean;
+  /** Nothing more will happen: result, error, end of stream, or timed out. */
+  finished?: boolean;
   timer?: NodeJS.Timeout;
   channel?: ChunkChannel;
   env?: Env;
@@ -154,6 +157,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   }
 
   function finishJob(job: Job, outcome?: InvokeOutcome): void {
+    job.finished = true;
     clearTimeout(job.timer);
     if (outcome) settle(job, outcome);
     const e = job.env;
@@ -206,7 +210,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   }
 
   function onTimeout(job: Job): void {
-    if (job.settled) return;
+    if (job.finished) return;
     const message = timeoutMessage(s.timeout);
     const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${job.req.requestId} Error: ${message}` };
     const e = job.env;

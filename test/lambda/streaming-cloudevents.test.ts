@@ -109,3 +109,21 @@ test('a failing CloudEvent handler answers 5xx so the broker retries; no result 
   assert.equal(none.status, 202);
   assert.equal(none.headers['ce-id'], undefined);
 });
+
+test('a stream that hangs after its first bytes still times out: the response is cut, the environment reset', async () => {
+  const s = await serveLambda({ fixture: 'streaming', handler: 'index.hangs', timeout: 1 });
+  try {
+    const t0 = Date.now();
+    const r = await call(s.url).catch((e: Error) => e);
+    assert.ok(r instanceof Error || !r.text.endsWith('\n\n'), 'the response did not end cleanly');
+    assert.ok(Date.now() - t0 < 5000, 'cut at the 1 s timeout');
+    await s.waitFor(/Task timed out after 1\.00 seconds/);
+    // the environment was reset: the next request starts at once on a fresh one (and is cut too)
+    await call(s.url).catch((e: Error) => e);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(s.lines.filter((l) => l.startsWith('START RequestId:')).length, 2);
+    assert.equal(s.lines.filter((l) => /Task timed out after 1\.00 seconds/.test(l)).length, 2);
+  } finally {
+    await s.stop();
+  }
+});
