@@ -105,6 +105,16 @@ test('an invalid Function gets a False condition naming the problem, and nothing
   assert.equal(await kube.tryGet(KSERVICE, 'broken'), undefined);
 });
 
+test('API errors are retried with exponential backoff per key until they pass', async () => {
+  await api.control('/_test/fail', { method: 'PATCH', pathIncludes: '/services/backoff', code: 500, reason: 'InternalError', message: 'etcdserver: request timed out', count: 3 });
+  await kube.apply(FUNCTION, fnObj('name: backoff\n', IMG('a')), { fieldManager: 'gitops' });
+  await until('backoff Ready', async () => (await kube.tryGet<any>(FUNCTION, 'backoff'))?.status?.conditions?.[0]?.status === 'True');
+  const retries = logs.filter((l) => l.startsWith('apps/backoff:') && /etcdserver: request timed out; retry \d+ in \d+ms/.test(l)).map((l) => Number(/in (\d+)ms/.exec(l)![1]));
+  assert.deepEqual(retries, [50, 100, 200], logs.join('\n'));
+  const applies = (await api.requests()).filter((r) => r.method === 'PATCH' && r.path.endsWith('/services/backoff'));
+  assert.deepEqual(applies.map((r) => r.status), [500, 500, 500, 201], 'the fourth try creates it');
+});
+
 test('deleting the Function: its Service and Triggers go with it', async () => {
   await kube.apply(FUNCTION, fnObj(YAML, IMG('a')), { fieldManager: 'gitops' });
   await until('Trigger back', async () => (await kube.list(TRIGGER)).items.length === 1);
