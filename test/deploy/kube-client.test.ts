@@ -90,6 +90,15 @@ test('watch from a resourceVersion sees the Knative status arrive', async () => 
   assert.equal(ready.status.latestReadyRevisionName, 'four-00001');
 });
 
+test('a watch from a compacted resourceVersion ends with 410 Expired, as etcd compaction does', async () => {
+  const old = (await kube.get<any>(KSERVICE, 'one')).metadata.resourceVersion;
+  await kube.apply(KSERVICE, svc('one', 'img@sha256:3'));
+  await api.control('/_test/compact', {});
+  const events: string[] = [];
+  await rejects((async () => { for await (const ev of kube.watch(KSERVICE, { resourceVersion: old })) events.push(ev.type); })(), 'FN_ERR_KUBE_WATCH', /410 too old resource version/);
+  assert.deepEqual(events, []);
+});
+
 test('status merge patch with a stale resourceVersion is a 409 conflict', async () => {
   const cur = await kube.get<any>(KSERVICE, 'one');
   await kube.patchStatus(KSERVICE, 'one', 'team-a', { note: 'a' }, { resourceVersion: cur.metadata.resourceVersion });

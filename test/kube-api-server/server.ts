@@ -172,6 +172,7 @@ export function createServer(opts: ServerOptions = {}) {
     if (path === '/_test/fail') { injected.push({ count: 1, reason: 'Conflict', message: 'injected failure', ...b }); return send(res, 200, {}); }
     if (path === '/_test/log') { knative.appendLog(b.namespace, b.pod, b.line); return send(res, 200, {}); }
     if (path === '/_test/objects') return send(res, 200, store.all().map((s) => s.obj));
+    if (path === '/_test/compact') { store.history.length = 0; return send(res, 200, { resourceVersion: store.currentRv() }); }
     sendStatus(res, 404, 'NotFound', 'no such test control endpoint');
   }
 
