@@ -143,11 +143,8 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
 
   /** Invocations that never started go back to the front of the queue, in order. */
   function requeue(jobs: Job[]): void {
-    for (const j of jobs) {
-      clearTimeout(j.timer);
-      j.env = undefined;
-    }
-    queue.unshift(...jobs.filter((j) => !j.settled));
+    for (const j of jobs) j.env = undefined;
+    queue.unshift(...jobs.filter((j) => !j.finished));
   }
 
   function settle(job: Job, outcome: InvokeOutcome): void {
@@ -194,8 +191,6 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   function send(e: Env, job: Job): void {
     job.env = e;
     e.jobs.push(job);
-    clearTimeout(job.timer);
-    job.timer = setTimeout(() => onTimeout(job), Math.max(0, job.req.deadline - Date.now()));
     const msg: InvokeMessage = {
       type: 'invoke',
       id: job.id,
@@ -215,8 +210,10 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${job.req.requestId} Error: ${message}` };
     const e = job.env;
     if (!e || e.jobs[0] !== job) {
-      // Still waiting (in the queue or behind the running one): it never ran, and the worker
-      // skips it when it gets there.
+      // Still waiting (in the pool's queue, or in the worker behind the running one): it never
+      // ran, and a worker skips it when it gets there.
+      const i = queue.indexOf(job);
+      if (i >= 0) queue.splice(i, 1);
       finishJob(job, { ok: false, kind: 'timeout', error });
       return;
     }
@@ -288,13 +285,16 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     invoke(req) {
       if (closed) return Promise.resolve({ ok: false, kind: 'crash', error: SHUTTING_DOWN });
       return new Promise<InvokeOutcome>((resolve) => {
-        queue.push({ id: nextId++, req, resolve, settled: false });
+        const job: Job = { id: nextId++, req, resolve, settled: false };
+        // The deadline runs from now, whether the invocation waits in the queue or runs.
+        job.timer = setTimeout(() => onTimeout(job), Math.max(0, req.deadline - Date.now()));
+        queue.push(job);
         schedule();
       });
     },
     async shutdown() {
       closed = true;
-      for (const job of queue.splice(0)) settle(job, { ok: false, kind: 'crash', error: SHUTTING_DOWN });
+      for (const job of queue.splice(0)) finishJob(job, { ok: false, kind: 'crash', error: SHUTTING_DOWN });
       const all = [...envs];
       for (const e of all) for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'crash', error: SHUTTING_DOWN });
       envs.clear();
