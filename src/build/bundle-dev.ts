@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
 import type { FunctionSpec } from '../config/types.js';
 import { fnkitPaths, type FnkitPaths } from './bundle-paths.js';
-import { DEFAULTS_MODULE, invokerDefaults } from './bundle-entry.js';
+import { DEFAULTS_MODULE, invokerDefaults, lambdaOptions } from './bundle-entry.js';
 import { bundleError, checkHandlerFile, fnkitAliasPlugin } from './bundle.js';
 import { nativeAddonPlugin } from './bundle-native.js';
 
@@ -42,7 +42,7 @@ export function hostEntrySource(spec: FunctionSpec, paths: FnkitPaths): string {
   const defaults = JSON.stringify(invokerDefaults(spec, 'dev'));
   const runtime = spec.runtime === 'lambda'
     ? `const { lambdaRuntime } = await import(${JSON.stringify(paths.lambdaRuntime)});
-  return lambdaRuntime(${JSON.stringify({ handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {} })});`
+  return lambdaRuntime(${JSON.stringify(lambdaOptions(spec))});`
     : `const { nodeRuntime } = await import(${JSON.stringify(paths.nodeRuntime)});
   const userModule = await import(pathToFileURL(msg.module).href);
   return nodeRuntime(userModule, { dev: true });`;

@@ -37,6 +37,13 @@ export function invokerDefaults(spec: FunctionSpec, mode: 'dev' | 'production'):
   };
 }
 
+/** lambdaRuntime()'s options, the same for the image bundle and `fn run`'s dev bundle. */
+export function lambdaOptions(spec: FunctionSpec): Record<string, unknown> {
+  // env: the Lambda runtime must tell fn.yaml's env (which may override AWS defaults such as
+  // TZ) from variables merely inherited by the process.
+  return { handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {}, env: spec.env };
+}
+
 export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', paths: FnkitPaths): string {
   const head = [
     `import ${JSON.stringify(DEFAULTS_MODULE)};`,
@@ -46,9 +53,7 @@ export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', path
   if (spec.runtime === 'lambda') {
     // AWS loads Lambda code from the task root by handler string at run time, so the user's
     // code stays outside the bundle (specs/lambda.md); only the runtime is bundled.
-    // env: the Lambda runtime must tell fn.yaml's env (which may override AWS defaults such as
-    // TZ) from variables merely inherited by the process.
-    const options = JSON.stringify({ handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {}, env: spec.env });
+    const options = JSON.stringify(lambdaOptions(spec));
     return [
       ...head,
       `import { lambdaRuntime } from ${JSON.stringify(paths.lambdaRuntime)};`,

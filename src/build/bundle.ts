@@ -2,7 +2,7 @@
 // the node runtime the user's module), with a source map so stack traces point at the user's
 // .ts lines under `node --enable-source-maps`. Used by `fn run` (dev, incremental) and by the
 // image builder (production).
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BuildContext, BuildOptions, Message, Plugin } from 'esbuild';
@@ -158,9 +158,4 @@ export function bundleError(spec: FunctionSpec, err: unknown, format?: (m: Messa
 
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new FnkitError('FN_ERR_ABORTED', 'bundling was cancelled', { cause: signal.reason });
-}
-
-/** Removes a bundle output folder (used by `fn run` on exit). */
-export async function removeBundle(outdir: string): Promise<void> {
-  await rm(outdir, { recursive: true, force: true });
 }
