@@ -124,3 +124,16 @@ test('deleting the Function: its Service and Triggers go with it', async () => {
   await new Promise((r) => setTimeout(r, 200));
   assert.equal(await kube.tryGet(KSERVICE, 'hello'), undefined, 'the controller does not recreate it');
 });
+
+test('periodic resync re-lists Functions besides the watch', async () => {
+  const ac = new AbortController();
+  const quiet: string[] = [];
+  const before = (await api.requests()).length;
+  const second = runController({ kube, namespace: 'resync-ns', resyncMs: 150, signal: ac.signal, log: (l) => quiet.push(l) });
+  await new Promise((r) => setTimeout(r, 800));
+  ac.abort();
+  await second;
+  const lists = (await api.requests()).slice(before).filter((r) => r.method === 'GET' && r.path === '/apis/fnkit.dev/v1alpha1/namespaces/resync-ns/functions' && r.query.watch !== 'true');
+  // one initial list by the watch loop, then one per resync period (~5 in 800 ms)
+  assert.ok(lists.length >= 4, `only ${lists.length} lists`);
+});
