@@ -74,6 +74,14 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     genReqId: nextRequestId,
     bodyLimit: settings.bodyLimit,
     return503OnClosing: true,
+    // No route declares a schema (bodies are decoded by the runtime), so fastify need not load
+    // ajv and fast-json-stringify at start: about 13 ms of cold start on Node 20.
+    schemaController: {
+      compilersFactory: {
+        buildValidator: (() => () => () => true) as never,
+        buildSerializer: (() => () => (data: unknown) => JSON.stringify(data)) as never,
+      },
+    },
     forceCloseConnections: 'idle',
     // Adds the W3C trace id to the request logger when a traceparent came (issue 2, logs).
     childLoggerFactory(logger, bindings, childOpts, rawReq) {
