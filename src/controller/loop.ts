@@ -6,9 +6,9 @@ import { isFnkitError } from '../errors.js';
 import type { KubeClient, KubeObject } from '../kube/client.js';
 import { FUNCTION, KSERVICE, TRIGGER, type ResourceType } from '../kube/resources.js';
 import type { FunctionResource } from '../deploy/types.js';
+import { FUNCTION_LABEL } from '../deploy/manifest.js';
 import { CONTROLLER_MANAGER, reconcile, type Action } from './reconcile.js';
 
-const FUNCTION_LABEL = 'fnkit.dev/function';
 const MANAGED = `app.kubernetes.io/managed-by=${CONTROLLER_MANAGER}`;
 
 export interface ControllerOptions {

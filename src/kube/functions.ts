@@ -5,7 +5,9 @@ import { FnkitError } from '../errors.js';
 import { isReady, type KubeClient, type KubeObject } from './client.js';
 import { FUNCTION, KSERVICE, REVISION, TRIGGER } from './resources.js';
 
-export const FUNCTION_LABEL = 'fnkit.dev/function';
+import { FUNCTION_LABEL } from '../deploy/manifest.js';
+
+export { FUNCTION_LABEL };
 const SVC_LABEL = 'serving.knative.dev/service';
 
 export interface FunctionSummary {
