@@ -68,6 +68,7 @@ async function memoized(memoDir: string, keyParts: Record<string, unknown>, sign
   if (signal?.aborted) throw new FnkitError('FN_ERR_ABORTED', 'the build was cancelled', { cause: signal.reason });
   const outdir = await mkdtemp(join(tmpdir(), 'fnkit-bundle-'));
   try {
+    const startedAt = Date.now();
     const part = await run(outdir);
     const files = await Promise.all(part.files.map(async (f) => {
       const data = await readFile(f);
@@ -75,7 +76,7 @@ async function memoized(memoDir: string, keyParts: Record<string, unknown>, sign
       return { rel: relative(outdir, f).split(sep).join('/'), data: f.endsWith('.map') ? portableSourceMap(data, dir, fnDir, fnkitRoot) : data };
     }));
     const entry: MemoEntry = { files, external: part.external, entry: ENTRY };
-    if (part.inputs.length) await storeBundle(memoDir, key, part.inputs, entry).catch(() => undefined);
+    if (part.inputs.length) await storeBundle(memoDir, key, part.inputs, entry, startedAt).catch(() => false);
     return entry;
   } finally {
     await rm(outdir, { recursive: true, force: true });

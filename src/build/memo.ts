@@ -3,7 +3,7 @@
 // file contents (the whole FunctionSpec, externals, node and fnkit versions); the memo records
 // the sha256 of every input file esbuild read, and is used only if all still match.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sha256 } from './layer.js';
 
@@ -42,13 +42,20 @@ export async function lookupBundle(dir: string, key: string): Promise<MemoEntry 
   return { files, external: stored.external, entry: stored.entry };
 }
 
-export async function storeBundle(dir: string, key: string, inputs: string[], entry: MemoEntry): Promise<void> {
-  await mkdir(join(dir, 'blobs'), { recursive: true });
+/**
+ * Records a bundle and the hashes of its inputs. `startedAt` is when bundling began: an input
+ * modified after it may have been read by esbuild in its old or its new state, so such a
+ * bundle is not recorded (a stale memo would give an old bundle under new sources' hashes).
+ */
+export async function storeBundle(dir: string, key: string, inputs: string[], entry: MemoEntry, startedAt: number): Promise<boolean> {
   const hashed: Record<string, string> = {};
   for (const p of inputs) {
     const h = await hashFile(p);
     if (h) hashed[p] = h;
   }
+  const mtimes = await Promise.all(inputs.map((p) => stat(p).then((st) => st.mtimeMs, () => 0)));
+  if (mtimes.some((m) => m > startedAt)) return false;
+  await mkdir(join(dir, 'blobs'), { recursive: true });
   const files: Record<string, string> = {};
   for (const f of entry.files) {
     const digest = sha256(f.data);
@@ -57,6 +64,7 @@ export async function storeBundle(dir: string, key: string, inputs: string[], en
   }
   const stored: Stored = { inputs: hashed, files, external: entry.external, entry: entry.entry };
   await atomicWrite(join(dir, `${key}.json`), Buffer.from(JSON.stringify(stored)));
+  return true;
 }
 
 async function atomicWrite(file: string, data: Buffer): Promise<void> {
