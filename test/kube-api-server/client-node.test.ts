@@ -47,3 +47,11 @@ test('client-node typed CoreV1Api lists the pod Knative started, by label', asyn
   const log = await core.readNamespacedPodLog({ name: names[0]!, namespace: 'cn', container: 'user-container' });
   assert.match(log, /listening on :8080 \(revision cn-two-00001\)/);
 });
+
+test('create (POST) makes an object with generation 1 and an Update managedFields entry; a second create is 409 AlreadyExists', async () => {
+  const t = { apiVersion: 'eventing.knative.dev/v1', kind: 'Trigger', metadata: { name: 'cn-t', namespace: 'cn' }, spec: { broker: 'default' } };
+  const made: any = await objects.create(t, undefined, undefined, 'creator');
+  assert.equal(made.metadata.generation, 1);
+  assert.deepEqual(made.metadata.managedFields.map((m: any) => [m.manager, m.operation]), [['creator', 'Update']]);
+  await assert.rejects(objects.create(t), (e: any) => e.code === 409 && /already exists/.test(String(e.body)));
+});
