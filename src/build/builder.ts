@@ -1,6 +1,6 @@
 // The builder: FunctionSpec -> image value -> the outputs asked for. Steps, each reported:
 // resolve base, bundle, layers, assemble, then push / layout / tar (src/publish/*).
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -143,6 +143,17 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv): string {
 
 /** The handler must exist before anything is fetched: the commonest mistake, named precisely. */
 async function checkHandler(spec: FunctionSpec): Promise<void> {
+  if (spec.runtime === 'lambda' && isCustomRuntime(spec, await stat(join(spec.dir, 'bootstrap')).catch(() => undefined))) {
+    // provided.*: the handler string is the bootstrap's business; the executable must exist
+    const st = await stat(join(spec.dir, 'bootstrap')).catch(() => undefined);
+    if (!st?.isFile() || (st.mode & 0o111) === 0) {
+      throw new FnkitError('FN_ERR_HANDLER_NOT_FOUND', `lambda.awsRuntime ${String(spec.lambda?.awsRuntime)} needs an executable file "bootstrap" in ${spec.dir}${st ? ' (it is not executable)' : ''}`, {
+        hint: st ? 'chmod +x bootstrap' : 'add the bootstrap executable that talks to the Runtime API, or use a nodejs awsRuntime',
+        data: { dir: spec.dir },
+      });
+    }
+    return;
+  }
   if (spec.runtime === 'lambda') {
     // 'src/app.handler' -> src/app.{js,mjs,cjs}: the module part is everything before the last dot
     const mod = spec.handler.slice(0, spec.handler.lastIndexOf('.'));
@@ -160,6 +171,13 @@ async function checkHandler(spec: FunctionSpec): Promise<void> {
       data: { handler: spec.handler, dir: spec.dir },
     });
   }
+}
+
+/** A custom runtime (provided.*), named in fn.yaml or implied by an executable bootstrap (lambda schema). */
+function isCustomRuntime(spec: FunctionSpec, bootstrap: { mode: number; isFile(): boolean } | undefined): boolean {
+  const named = spec.lambda?.awsRuntime;
+  if (typeof named === 'string') return named.startsWith('provided');
+  return !!bootstrap?.isFile() && (bootstrap.mode & 0o111) !== 0;
 }
 
 function exists(p: string): Promise<boolean> {

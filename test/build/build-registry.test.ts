@@ -267,3 +267,18 @@ test('a Docker schema 2 base (as many registries still serve) gives a Docker man
   assert.deepEqual([...new Set(pushed.json.layers.map((l: any) => l.mediaType))], ['application/vnd.docker.image.rootfs.diff.tar.gzip']);
   assert.equal(pushed.json.config.mediaType, 'application/vnd.docker.container.image.v1+json');
 });
+
+test('Lambda custom runtime (provided.*): the bootstrap executable is required and shipped executable', async () => {
+  const { chmod } = await import('node:fs/promises');
+  const dir = await fnDir({ 'function.sh': 'handler () { echo "{}"; }\n', 'bootstrap': '#!/bin/sh\nexec true\n' });
+  await writeFile(join(dir, 'fn.yaml'), `name: custom-rt\nruntime: lambda\nhandler: function.handler\nlambda:\n  awsRuntime: provided.al2023\nbuild:\n  base: ${base}\n`);
+  await assert.rejects(buildFunction(await loadFunction(dir), { cacheDir: cache }), { code: 'FN_ERR_HANDLER_NOT_FOUND', message: /needs an executable file "bootstrap".*not executable/ });
+  await chmod(join(dir, 'bootstrap'), 0o755);
+  const out = join(dir, 'oci');
+  const r = await buildFunction(await loadFunction(dir), { cacheDir: cache, layout: out });
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const listing = (await promisify(execFile)('tar', ['-tvzf', join(out, 'blobs', 'sha256', r.layers.at(-1)!.digest.slice(7))])).stdout;
+  assert.match(listing, /^-rwxr-xr-x 0\/0 .* var\/task\/bootstrap$/m);
+  assert.match(listing, /^-rw-r--r-- 0\/0 .* var\/task\/function\.sh$/m);
+});
