@@ -27,7 +27,7 @@ export const LAMBDA_TASK_ROOT = 'var/task';
 export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epoch: number, cacheRoot: string): Promise<{ runtime: Layer; layer: Layer; external: string[]; entry: string }> {
   const memoDir = join(cacheRoot, 'bundles');
   const paths = fnkitPaths();
-  const version = { node: process.version, fnkit: fnkitVersion(paths.root) };
+  const version = { node: process.version, fnkit: packageVersion(paths.root), esbuild: packageVersion(join(paths.nodeModules, 'esbuild')) };
   const [runtime, own] = await Promise.all([
     memoized(memoDir, { v: 4, part: 'runtime', ...version }, opts.signal, (outdir) => runtimeBundle(spec, outdir, paths), undefined, paths.root),
     memoized(memoDir, { v: 4, part: 'function', spec, ...version }, opts.signal, (outdir) => functionBundle(spec, outdir, paths), spec.dir, paths.root),
@@ -108,9 +108,10 @@ function isInside(p: string, dir: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
-function fnkitVersion(root: string): string {
+/** A package's version (fnkit's own, esbuild's): part of the memo keys, as both shape the output. */
+function packageVersion(dir: string): string {
   try {
-    return (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
   } catch {
     return 'unknown';
   }
