@@ -108,6 +108,9 @@ export async function createDevBundles(spec: FunctionSpec, opts: { outdir: strin
           // node --enable-source-maps parses a map eagerly at load; the invoker half's 3 MB map
           // would cost every (re)start, and user frames come from user.mjs's own map
           sourcemap: false,
+          // less to parse on every spare's start (2.0 MB → 0.85 MB); names kept for readable logs
+          minify: true,
+          keepNames: true,
           plugins: [defaultsPlugin],
         });
         return collect(result, entry);

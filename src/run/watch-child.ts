@@ -24,6 +24,8 @@ export interface InvokerChild {
   process: ChildProcess;
   /** Resolves with the exit code (or signal name) once the child is gone. */
   exited: Promise<number | string>;
+  /** True once the process has loaded the invoker and waits for activate(). */
+  isLoaded(): boolean;
   /** Tells the process which port to serve and which user bundle to load; resolves once ready. */
   activate(msg: ActivateMessage): Promise<void>;
   /** SIGTERM (the invoker drains), SIGKILL after graceMs. */
@@ -46,11 +48,15 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
     child.once('exit', (code, signal) => resolveExit(code ?? signal ?? 'unknown'));
     child.once('error', () => resolveExit('spawn-error'));
   });
+  let isLoaded = false;
   let onReady: () => void = () => undefined;
   const readyMessage = new Promise<true>((r) => (onReady = () => r(true)));
   const loaded = new Promise<void>((resolveLoaded) => {
     child.on('message', (m) => {
-      if ((m as { loaded?: boolean })?.loaded) resolveLoaded();
+      if ((m as { loaded?: boolean })?.loaded) {
+        isLoaded = true;
+        resolveLoaded();
+      }
       if ((m as { ready?: boolean })?.ready) onReady();
     });
   });
@@ -60,6 +66,7 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
   const handle: InvokerChild = {
     process: child,
     exited,
+    isLoaded: () => isLoaded,
     async activate(msg) {
       if ((await Promise.race([loaded.then(() => true), exited.then(() => false)])) === false) {
         throw new FnkitError('FN_ERR_RUN_START', `the function's invoker exited while loading (${await exited})`, {

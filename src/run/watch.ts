@@ -69,6 +69,7 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
       const port = await freePort(RUN_HOST);
       const next = spare ?? newSpare();
       spare = undefined;
+      const warm = next.isLoaded();
       await next.activate({ port, module: user?.entry });
       if (opts.signal.aborted) {
         await next.stop(500);
@@ -87,7 +88,7 @@ export async function watchLoop(initial: FunctionSpec, opts: RunOptions & { port
         opts.onReady?.({ url: opts.url, port: opts.port, name: spec.name });
         opts.log(`watching ${spec.dir} for changes`);
       } else {
-        opts.log(`reloaded ${file ? relativeName(spec.dir, file) : ''} in ${Math.round(tReady - t0)} ms (bundle ${Math.round(tBuilt - t0)} ms, start ${Math.round(tReady - tBuilt)} ms)`);
+        opts.log(`reloaded ${file ? relativeName(spec.dir, file) : ''} in ${Math.round(tReady - t0)} ms (bundle ${Math.round(tBuilt - t0)} ms, start ${Math.round(tReady - tBuilt)} ms${warm ? '' : ', the spare was still loading'})`);
       }
       void previous?.stop();
     } catch (err) {
