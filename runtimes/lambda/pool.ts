@@ -7,8 +7,8 @@
 // in docs/lambda.md (start-up and per-invocation round trip are several times cheaper), and a
 // worker still has its own process.env, module cache, globals and V8 heap limit.
 //
-// With one environment, the next invocation is sent before the current one ends (the worker
-// holds it until then): on one core this halves the thread switches per request without
+// With one environment, the next invocations are sent before the current one ends (the worker
+// holds them until then): on one core this halves the thread switches per request without
 // changing what the handler sees. The pool always knows which invocation runs: a worker takes
 // them in order, so it is the oldest unfinished one it was sent.
 import { Worker } from 'node:worker_threads';
@@ -64,8 +64,9 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   const s = opts.settings;
   const envs = new Set<Env>();
   const queue: Job[] = [];
-  // Invocations a worker may hold: the running one plus one waiting (concurrency 1 only: with
-  // several workers a waiting invocation must stay free to go to whichever finishes first).
+  // Invocations a worker may hold: the running one plus up to 7 waiting in it (concurrency 1
+  // only: with several workers a waiting invocation must stay free to go to whichever
+  // finishes first). Several waiting lets results and requests travel together per wake-up.
   const depth = s.concurrency === 1 ? 8 : 1;
   let nextId = 1;
   let closed = false;
