@@ -79,3 +79,23 @@ test('config = { body: "stream" } hands the handler the raw stream, unbuffered a
   assert.ok(j.chunks >= 2, `chunks ${j.chunks}`);
   assert.equal(j.bodyIsUndefined, true);
 });
+
+test('a stream that fails midway cuts the response off; the process keeps serving', async () => {
+  const outcome = await new Promise<{ body: string; aborted: boolean }>((resolve) => {
+    const u = new URL('/stream-fail', kitchen.url);
+    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ body, aborted: false }));
+      res.on('error', () => resolve({ body, aborted: true }));
+      res.on('aborted', () => resolve({ body, aborted: true }));
+    });
+    req.on('error', () => resolve({ body: '', aborted: true }));
+    req.end();
+  });
+  assert.equal(outcome.aborted, true, 'a chunked response must not end cleanly after a failure');
+  assert.equal(outcome.body, 'first\n');
+  assert.equal((await send(kitchen.url, { path: '/' })).status, 200);
+  assert.ok(kitchen.logs.some((l) => l.msg === 'response stream failed' && (l.err as { message?: string })?.message === 'stream broke'));
+});
