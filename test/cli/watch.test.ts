@@ -115,3 +115,17 @@ test('the --watch proxy streams server-sent events chunk by chunk', async (t) =>
   assert.match(rest, /event: done/);
   assert.ok(endAt - firstAt >= 400, `first event at ${firstAt} ms, end at ${endAt} ms`);
 });
+
+test('--watch with a broken first build: the URL answers 503 with a pointer, and the fix is served', async (t) => {
+  const dir = await tempDir(t, 'fn-broken-first-');
+  await writeFile(join(dir, 'fn.yaml'), 'name: broken\n');
+  await writeFile(join(dir, 'index.ts'), 'export default () => {\n');
+  const run = await fnRun(t, dir, ['--watch']);
+  const res = await fetch(run.url);
+  assert.equal(res.status, 503);
+  assert.match((await res.json()).error, /not built yet: fix the error fn run printed/);
+  assert.match(run.stderr(), /cannot bundle function "broken"/);
+  await writeFile(join(dir, 'index.ts'), 'export default () => "fixed";\n');
+  await waitFor(async () => ((await body(run.url)) === 'fixed' ? true : undefined));
+  assert.equal(await run.stop(), 0, run.stderr());
+});
