@@ -52,6 +52,8 @@ interface Env {
   dying: boolean;
   /** Sent and unfinished, in order: jobs[0] is the one running. */
   jobs: Job[];
+  /** The module loaded: only such an environment is replaced in the background when lost. */
+  initialised: boolean;
 }
 
 export function timeoutMessage(seconds: number): string {
@@ -90,10 +92,13 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     pipeLines(worker.stdout, opts.log);
     pipeLines(worker.stderr, opts.log);
     let readyResolve!: (v: LambdaErrorPayload | undefined) => void;
-    const e: Env = { worker, dead: false, dying: false, jobs: [], ready: new Promise((r) => (readyResolve = r)) };
+    const e: Env = { worker, dead: false, dying: false, jobs: [], initialised: false, ready: new Promise((r) => (readyResolve = r)) };
     worker.on('message', (m: FromWorker) => {
       if (m.lines) for (const line of m.lines) opts.log(line);
-      if (m.type === 'ready') readyResolve(undefined);
+      if (m.type === 'ready') {
+        e.initialised = true;
+        readyResolve(undefined);
+      }
       else if (m.type === 'init-error') {
         readyResolve(m.error);
         // AWS reports the init error to the invocation(s) that triggered the init.
@@ -123,7 +128,9 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       } else if (head) rest.unshift(head);
       requeue(rest);
       schedule();
-      warm();
+      // Never after a failed init: that would retry a broken module in a loop. The next
+      // request triggers the next init, as on AWS.
+      if (e.initialised) warm();
     });
     envs.add(e);
     return e;
