@@ -52,8 +52,9 @@ interface Env {
   dying: boolean;
   /** Sent and unfinished, in order: jobs[0] is the one running. */
   jobs: Job[];
-  /** The module loaded: only such an environment is replaced in the background when lost. */
+  /** The module loaded and an invocation then killed it: only then is it replaced in the background. */
   initialised: boolean;
+  lostInInvocation: boolean;
 }
 
 export function timeoutMessage(seconds: number): string {
@@ -92,7 +93,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     pipeLines(worker.stdout, opts.log);
     pipeLines(worker.stderr, opts.log);
     let readyResolve!: (v: LambdaErrorPayload | undefined) => void;
-    const e: Env = { worker, dead: false, dying: false, jobs: [], initialised: false, ready: new Promise((r) => (readyResolve = r)) };
+    const e: Env = { worker, dead: false, dying: false, jobs: [], initialised: false, lostInInvocation: false, ready: new Promise((r) => (readyResolve = r)) };
     worker.on('message', (m: FromWorker) => {
       if (m.lines) for (const line of m.lines) opts.log(line);
       if (m.type === 'ready') {
@@ -122,15 +123,17 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       // After a reported fatal error (dying) the failed invocation is already answered and
       // nothing behind it ever started.
       if (head && wasAlive && !e.dying) {
+        e.lostInInvocation = true;
         opts.log(`${now()}\t${head.req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
         head.channel?.fail(new Error(why.errorMessage));
         finishJob(head, { ok: false, kind: 'crash', error: why });
       } else if (head) rest.unshift(head);
       requeue(rest);
       schedule();
-      // Never after a failed init: that would retry a broken module in a loop. The next
-      // request triggers the next init, as on AWS.
-      if (e.initialised) warm();
+      // Only after an invocation killed it: never after a failed init or an idle death, which
+      // would re-init a broken module in a loop. Otherwise the next request triggers the next
+      // init, as on AWS.
+      if (e.initialised && e.lostInInvocation) warm();
     });
     envs.add(e);
     return e;
@@ -246,7 +249,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
         finishJob(job, { ok: true, result: JSON.parse(m.payload) });
         return schedule();
       case 'error':
-        if (m.fatal) e.dying = true;
+        if (m.fatal) e.dying = e.lostInInvocation = true;
         finishJob(job, { ok: false, kind: m.fatal ? 'crash' : 'handled', error: m.error });
         return schedule();
       case 'skipped':

@@ -160,3 +160,17 @@ test('an exception thrown between invocations ends that environment; the next re
     await s.stop();
   }
 });
+
+test('an environment that keeps dying while idle is not re-initialised in a loop; requests still get served', async () => {
+  const s = await serveLambda({ fixture: 'idle-crash', handler: 'index.handler' });
+  try {
+    await s.waitFor(/dies while idle/);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(s.lines.filter((l) => l.includes('dies while idle')).length, 1, 'no background re-init loop');
+    const r = await call(s.url);
+    assert.equal(r.status, 200);
+    assert.equal(r.text, 'served');
+  } finally {
+    await s.stop();
+  }
+});
