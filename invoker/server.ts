@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Runtime, RuntimeRequest, RuntimeResult } from '../runtimes/types.js';
 import type { InvokerSettings } from './config.js';
-import { readBody } from './body.js';
+import { readBody, tooLarge } from './body.js';
 import { Invocation, shutdownReason, timeoutReason, traceIdOf, type KnativeIdentity } from './context.js';
 import { errorAnswer, HttpFailure } from './errors.js';
 import { encodeBody, encodeValue, toReadable, type WireBody } from './encode.js';
@@ -128,19 +128,25 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     handler: async (_q, r) => { const text = await metrics.text(); r.header('content-type', metrics.contentType).send(text); },
   });
 
-  // ---- body: one parser for every content type; decoding by type is the runtime's job
+  // ---- body: one parser for every content type; decoding by type is the runtime's job.
+  // Decided once: fastify's own buffering unless the runtime may ask for the raw stream.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (request, payload, done) => {
-    const raw = request.raw;
-    if (runtime.wantsStream && !looksLikeCloudEvent(raw.headers) && runtime.wantsStream({ method: raw.method!, path: pathOf(raw.url!), headers: raw.headers })) {
-      done(null, payload);
-      return;
-    }
-    readBody(payload, settings.bodyLimit, raw.headers['content-length']).then((b) => done(null, b), (e: Error) => done(e, undefined));
-  });
+  if (runtime.wantsStream) {
+    const wants = runtime.wantsStream.bind(runtime);
+    app.addContentTypeParser('*', (request, payload, done) => {
+      const raw = request.raw;
+      if (!looksLikeCloudEvent(raw.headers) && wants({ method: raw.method!, path: pathOf(raw.url!), headers: raw.headers })) {
+        done(null, payload);
+        return;
+      }
+      readBody(payload, settings.bodyLimit, raw.headers['content-length']).then((b) => done(null, b), (e: Error) => done(e, undefined));
+    });
+  } else {
+    app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: settings.bodyLimit }, (_request, body, done) => done(null, body));
+  }
 
   app.setErrorHandler((err, request, reply) => {
-    const ans = errorAnswer(toFailure(err), String(request.id), settings.dev);
+    const ans = errorAnswer(toFailure(err, settings.bodyLimit), String(request.id), settings.dev);
     if (ans.severe) request.log.error({ err }, 'request failed');
     else request.log.info({ status: ans.status, msg2: (err as Error).message }, 'request refused');
     reply.code(ans.status).headers(ans.headers).send(ans.body);
@@ -405,8 +411,9 @@ function pathOf(url: string): string {
 }
 
 /** fastify's own errors (bad content-length, parse failures) keep their status; the rest pass through. */
-function toFailure(err: unknown): unknown {
+function toFailure(err: unknown, bodyLimit?: number): unknown {
   if (err instanceof HttpFailure) return err;
+  if (bodyLimit !== undefined && (err as { code?: unknown } | null)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(bodyLimit);
   const e = err as { code?: unknown; statusCode?: unknown; message?: string } | null;
   if (e && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number') {
     return new HttpFailure(e.statusCode, e.code, e.message ?? 'bad request');
