@@ -28,6 +28,8 @@ export interface PoolOptions {
   log: (line: string) => void;
   /** Directory reported as LAMBDA_RUNTIME_DIR. */
   runtimeDir?: string;
+  /** How long the start-up init may take before the server gives up on it (AWS: 10 s). */
+  initTimeoutMs?: number;
 }
 
 interface Job {
@@ -291,7 +293,20 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       // error is logged by the worker and reported on every invocation, as AWS does, while
       // the server stays up.
       if (envs.size === 0) spawn();
-      await Promise.all([...envs].map((e) => e.ready));
+      const limit = opts.initTimeoutMs ?? 10_000;
+      await Promise.all(
+        [...envs].map(async (e) => {
+          // A module that never finishes loading must not keep the server unready forever;
+          // requests then init again under their own deadline, as AWS's suppressed init does.
+          const t = setTimeout(() => {
+            if (e.initialised || e.dead) return;
+            opts.log(`INIT_REPORT Init Duration: ${limit.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+            kill(e);
+          }, limit);
+          await e.ready;
+          clearTimeout(t);
+        }),
+      );
     },
     invoke(req) {
       if (closed) return Promise.resolve({ ok: false, kind: 'crash', error: SHUTTING_DOWN });

@@ -79,3 +79,20 @@ test('an executable bootstrap and no awsRuntime selects the custom runtime (prov
     await s.stop();
   }
 });
+
+test('a module whose init never ends does not keep the server unready; the request fails at its deadline', async () => {
+  const s = resolveSettings({ handler: 'index.handler', name: 'hang', timeout: 1, config: {}, taskRoot: join(fixtures, 'init-hangs') }, {});
+  const lines: string[] = [];
+  const pool = createWorkerPool({ settings: s, log: (l) => lines.push(l), initTimeoutMs: 300 });
+  try {
+    const t0 = Date.now();
+    await pool.init();
+    assert.ok(Date.now() - t0 < 3000, 'init gave up');
+    assert.ok(lines.some((l) => /^INIT_REPORT Init Duration: 300\.00 ms\tPhase: init\tStatus: timeout$/.test(l)), lines.join('\n'));
+    const o = await pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: Date.now() + 500, signal: new AbortController().signal });
+    assert.equal(o.ok, false);
+    assert.ok(!o.ok && o.kind === 'timeout');
+  } finally {
+    await pool.shutdown();
+  }
+});
