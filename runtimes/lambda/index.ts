@@ -27,10 +27,13 @@ export interface LambdaRuntimeExtras {
 function stdoutLines(): (line: string) => void {
   let buf: string[] = [];
   const flush = () => {
+    if (buf.length === 0) return;
     const text = buf.join('\n') + '\n';
     buf = [];
     process.stdout.write(text);
   };
+  // The last lines (a crash report, END/REPORT) must not be lost when the invoker exits.
+  process.once('exit', flush);
   return (line) => {
     if (buf.push(line) === 1) setImmediate(flush);
   };
