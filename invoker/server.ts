@@ -213,14 +213,24 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       return;
     }
     if (looksLikeCloudEvent(headers)) {
-      loadCe().then((m) => {
-        const parsed = m.parseCloudEvent(headers, rreq.body, settings.ceLenientHeaders);
-        rreq.cloudEvent = parsed.event;
-        rreq.cloudEventMode = parsed.mode;
-        run(p, invokeRuntime);
-      }).catch((e) => fail(p, e));
+      // Synchronous once the CloudEvents module is loaded: no promise or tick per event.
+      if (ce) serveEvent(p, ce);
+      else loadCe().then((m) => serveEvent(p, m), (e) => fail(p, e));
       return;
     }
+    run(p, invokeRuntime);
+  }
+
+  function serveEvent(p: Pending, m: CeModule): void {
+    let parsed;
+    try {
+      parsed = m.parseCloudEvent(p.rreq.headers, p.rreq.body, settings.ceLenientHeaders);
+    } catch (e) {
+      fail(p, e);
+      return;
+    }
+    p.rreq.cloudEvent = parsed.event;
+    p.rreq.cloudEventMode = parsed.mode;
     run(p, invokeRuntime);
   }
 
@@ -272,9 +282,13 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   }
 
   /** Knative brokers: 202 and no body means "no reply"; anything else must be an event. */
-  async function replyEvent(p: Pending, v: unknown): Promise<void> {
+  function replyEvent(p: Pending, v: unknown): void | Promise<void> {
     if (v === undefined) { send(p, 202, {}, undefined); return; }
-    const m = await loadCe();
+    if (!ce) return loadCe().then((m) => encodeReply(p, v, m));
+    encodeReply(p, v, ce);
+  }
+
+  function encodeReply(p: Pending, v: unknown, m: CeModule): void {
     const mode = settings.ceReplyMode === 'request' ? p.rreq.cloudEventMode! : settings.ceReplyMode;
     const asEvent = (x: unknown): Record<string, unknown> => (m.isEventLike(x) ? x : m.replyEventFor(x, settings.ceReplyType, settings.ceReplySource));
     let w;
