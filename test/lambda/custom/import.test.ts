@@ -214,3 +214,31 @@ test('bad inputs: each with a clear error', async (t) => {
   // The output folder inside the project is not copied into itself.
   assert.ok(!existsSync(join(mixed, 'fnkit', 'ok', 'fnkit')));
 });
+
+test('a JSON SAM template, and a serverless.yml whose resources use CloudFormation tags', async (t) => {
+  const json = await project(t, {
+    'template.json': JSON.stringify({
+      Transform: 'AWS::Serverless-2016-10-31',
+      Resources: {
+        Fn: { Type: 'AWS::Serverless::Function', Properties: { Handler: 'index.handler', Runtime: 'nodejs20.x', CodeUri: 'src', FunctionUrlConfig: { AuthType: 'AWS_IAM' } } },
+      },
+    }),
+    'src/index.js': 'exports.handler = async () => ({ ok: true });\n',
+  });
+  const plan = await planImport({ path: json, env: {}, cwd: json });
+  assert.equal(plan.format, 'sam');
+  const f = plan.functions[0]!;
+  assert.equal(f.frontDoor, 'function-url');
+  assert.equal(f.timeout, 3, 'SAM default');
+  assert.equal(f.memorySize, 128, 'SAM default');
+  assert.ok(f.notMapped.some((n) => n.key.endsWith('FunctionUrlConfig.AuthType') && /IAM auth/.test(n.reason)));
+
+  const sls = await project(t, {
+    'serverless.yml': 'service: t\nprovider: { name: aws, runtime: nodejs22.x }\nfunctions:\n  a: { handler: a.handler, events: [{ httpApi: "*" }] }\nresources:\n  Resources:\n    Q:\n      Type: AWS::SQS::Queue\n      Properties:\n        QueueName: !Sub "${AWS::StackName}-q"\n',
+    'a.js': 'exports.handler = async () => 1;\n',
+  });
+  const p2 = await planImport({ path: sls, env: {}, cwd: sls });
+  assert.equal(p2.functions[0]!.frontDoor, 'http-api');
+  assert.deepEqual(p2.functions[0]!.routes, [], '"*" is the catch-all: no route needed');
+  assert.ok(p2.notMapped.some((n) => n.key === 'resources' && /not created/.test(n.reason)));
+});
