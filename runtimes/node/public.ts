@@ -5,6 +5,9 @@ import type { CloudEvent } from 'cloudevents';
 import type { Logger } from '../types.js';
 import type { Query } from './request.js';
 
+// The CloudEvent *type* only: a value re-export would bundle and evaluate the whole SDK (about
+// 150 KB) in every function that imports anything from 'fnkit'. Build events with cloudEvent()
+// below, or import the class from 'cloudevents' where it is really wanted.
 export type { CloudEvent } from 'cloudevents';
 export type { Logger } from '../types.js';
 
@@ -39,6 +42,27 @@ export interface Context {
   service?: string;
   revision?: string;
   configuration?: string;
+}
+
+/** Attributes of an event a handler returns; extensions are extra lower-case keys. */
+export interface CloudEventInit {
+  type: string;
+  source: string;
+  id?: string;
+  subject?: string;
+  time?: string;
+  datacontenttype?: string;
+  dataschema?: string;
+  data?: unknown;
+  [extension: string]: unknown;
+}
+
+/**
+ * A CloudEvent to return from a handler (sent in the request's mode, or binary for plain HTTP
+ * requests). `id` defaults to a random UUID, `specversion` is "1.0". No SDK is loaded.
+ */
+export function cloudEvent(init: CloudEventInit): Record<string, unknown> & { specversion: '1.0'; id: string; type: string; source: string } {
+  return { ...init, specversion: '1.0', id: init.id ?? globalThis.crypto.randomUUID(), type: init.type, source: init.source };
 }
 
 export type Handler<Body = unknown, Result = unknown> = (request: Request<Body>, context: Context) => Result | Promise<Result>;

@@ -44,3 +44,14 @@ test('HttpError', () => {
   assert.equal(new HttpError(503).message, 'HTTP 503');
   assert.ok(e instanceof Error);
 });
+
+test('cloudEvent helper builds an event the invoker recognises', async () => {
+  const { cloudEvent } = await import('./public.js');
+  const { isEventLike } = await import('../../invoker/cloudevents/event.js');
+  const ev = cloudEvent({ type: 't', source: '/s', data: { a: 1 }, myext: 'x' });
+  assert.equal(ev.specversion, '1.0');
+  assert.match(ev.id, /^[0-9a-f-]{36}$/);
+  assert.equal(ev.myext, 'x');
+  assert.equal(isEventLike(ev), true);
+  assert.equal(cloudEvent({ type: 't', source: '/s', id: 'fixed' }).id, 'fixed');
+});
