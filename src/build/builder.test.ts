@@ -4,7 +4,7 @@ import { parseFunction } from '../config/fn-yaml.js';
 import { targetReference, parseEpoch, defaultCacheRoot, DEFAULT_BASE } from './builder.js';
 import { portableSourceMap } from './js-layers.js';
 import { publicUrl } from './git.js';
-import { pinnedReference, summary, formatSize } from './report.js';
+import { pinnedReference, summary, formatSize, describeStep } from './report.js';
 
 const spec = (build = '') => parseFunction(`name: hello\n${build ? `build:\n${build}` : ''}`, '/work/fns/hello/fn.yaml');
 
@@ -69,4 +69,10 @@ test('report: pinned reference and summary', () => {
   assert.match(text, /nothing written/);
   assert.equal(formatSize(512), '512 B');
   assert.equal(formatSize(3 * 1024 * 1024), '3.0 MiB');
+});
+
+test('report: blob transfers and unknown steps', () => {
+  assert.equal(describeStep('upload', { digest: 'sha256:' + 'c'.repeat(64), size: 42 * 1024 * 1024 }), '  uploaded sha256:cccccccccccc (42.0 MiB)');
+  assert.equal(describeStep('download', { digest: 'sha256:' + 'd'.repeat(64), size: 100 }), '  downloaded sha256:dddddddddddd (100 B)');
+  assert.equal(describeStep('no-such-step', {}), undefined);
 });

@@ -39,7 +39,11 @@ export async function build(spec: FunctionSpec, opts: BuildOptions = {}): Promis
   }
   await checkHandler(spec);
   const insecure = opts.insecure ?? spec.build.insecure ?? false;
-  const client = new RegistryClient({ insecure, cacheDir: blobCache, signal: opts.signal });
+  const client = new RegistryClient({
+    insecure, cacheDir: blobCache, signal: opts.signal,
+    // blob transfers are the slow part of a first build or push: say which and how big
+    onProgress: (e) => { if (e.kind !== 'skip') progress(e.kind, { digest: e.digest, size: e.size }); },
+  });
   try {
     return await buildWith(client, spec, opts, { started, progress, epoch, cacheRoot, target });
   } finally {

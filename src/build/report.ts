@@ -20,6 +20,8 @@ export function describeStep(step: string, d: Record<string, unknown> = {}): str
     case 'layout': return `writing OCI layout ${d.dir}`;
     case 'tar': return `writing tar ${d.file}`;
     case 'push': return `pushing ${d.image}`;
+    case 'download': return `  downloaded ${String(d.digest).slice(0, 19)} (${formatSize(Number(d.size))})`;
+    case 'upload': return `  uploaded ${String(d.digest).slice(0, 19)} (${formatSize(Number(d.size))})`;
     case 'pushed': return `pushed ${d.reference} (${d.uploaded} blob(s) uploaded, ${d.skipped} already there)`;
     default: return undefined;
   }
