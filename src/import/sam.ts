@@ -96,7 +96,6 @@ export function planSam(doc: Record<string, unknown>, file: string, opts: { regi
       frontDoor: 'raw',
       routes: [],
       binaryMediaTypes: [],
-      region: ctx.region,
       codeDir: dirname(file),
       notMapped,
     };

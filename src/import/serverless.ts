@@ -86,7 +86,8 @@ export function planServerless(raw: Record<string, unknown>, file: string, opts:
       frontDoor: 'raw',
       routes: [],
       binaryMediaTypes: [],
-      region,
+      // Only a region the project names: otherwise the deploy environment's AWS_REGION applies.
+      region: typeof provider.region === 'string' ? provider.region : undefined,
       codeDir: dirname(file),
       notMapped,
     };

@@ -59,7 +59,7 @@ test('SAM: Globals, parameters, !Sub/!FindInMap/!Ref, Api/HttpApi events, skippe
     handler: 'app.lambdaHandler',
     timeout: 8,
     env: { STAGE: 'prod', SHARED: 'overridden', GREETING: 'hello from us-east-1 (prod)' },
-    lambda: { awsRuntime: 'nodejs22.x', frontDoor: 'rest-api', routes: ['GET /hello/{name}', 'POST /hello'], binaryMediaTypes: ['image/png'], memorySize: 256, region: 'us-east-1' },
+    lambda: { awsRuntime: 'nodejs22.x', frontDoor: 'rest-api', routes: ['GET /hello/{name}', 'POST /hello'], binaryMediaTypes: ['image/png'], memorySize: 256 },
   });
   const orders = parse(await readFile(join(dir, 'fnkit', 'orders-function', 'fn.yaml'), 'utf8'));
   assert.equal(orders.lambda.frontDoor, 'http-api');
