@@ -72,8 +72,9 @@ if (process.send) {
   process.once('message', (msg) => void activate(msg));
   // a message sent before the listener exists would be lost, so fn run waits for this one
   process.send({ loaded: true });
-  // fn run went away (even killed): drain and exit rather than linger as an orphan
-  process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+  // fn run went away (even killed): nobody can reach or stop this process any more, and its
+  // log pipes are broken, so exit at once rather than linger as an orphan
+  process.once('disconnect', () => process.exit(0));
 } else {
   await activate({ port: Number(process.env.PORT ?? 8080), module: process.env.FN_DEV_MODULE });
 }

@@ -95,7 +95,7 @@ export function fnRun(t: TestContext, dir: string, extra: string[] = []): Promis
   });
 }
 
-export async function waitFor<T>(f: () => Promise<T | undefined>, timeoutMs = 10_000, everyMs = 5): Promise<T> {
+export async function waitFor<T>(f: () => Promise<T | undefined>, timeoutMs = 20_000, everyMs = 5): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await f().catch(() => undefined);

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execFile, spawn } from 'node:child_process';
-import { exampleCopy, FN, fn, fnRun } from './helpers.js';
+import { exampleCopy, FN, fn, fnRun, waitFor } from './helpers.js';
+import { isAlive } from '../../src/invoke/run-state.js';
 
 test('hello-ts: fn run, fn invoke over HTTP (body, -v, -o json, stdin), Ctrl-C stops cleanly', async (t) => {
   const dir = await exampleCopy(t, 'hello-ts');
@@ -119,4 +120,15 @@ test('hono-app and sse-stream: a fetch app with a 404 (exit 3), events streamed 
     child.on('close', () => resolveLive({ first, end: performance.now() - t0 }));
   });
   assert.ok(live.first >= 0 && live.end - live.first >= 500, `first chunk at ${live.first} ms, end at ${live.end} ms`);
+});
+
+test('if fn run is killed outright, its invoker does not linger', async (t) => {
+  const dir = await exampleCopy(t, 'hello-ts');
+  const run = await fnRun(t, dir, ['--watch']);
+  const state = JSON.parse(await readFile(join(dir, '.fn', 'run.json'), 'utf8'));
+  assert.ok(isAlive(state.childPid));
+  run.proc.kill('SIGKILL');
+  // the IPC channel closes with its parent; the child drains and exits on its own
+  await waitFor(async () => (isAlive(state.childPid) ? undefined : true), 15_000, 50);
+  await assert.rejects(fetch(run.url));
 });
