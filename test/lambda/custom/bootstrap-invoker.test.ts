@@ -189,13 +189,19 @@ test('KLR peer bugs: the timeout error never echoes the payload; payloads betwee
     const t = await invokeApi(srv.url, { action: 'sleep', ms: 3000, secret: 'do-not-echo-me' });
     assert.equal(t.json.errorType, 'Sandbox.Timedout');
     assert.ok(!t.text.includes('do-not-echo-me'), t.text);
+  } finally {
+    await srv.close();
+  }
+  const roomy = make({ timeout: 20 });
+  const srv2 = await serveInvoker(roomy.invoker, { name: 'multi-fn', timeout: 20 });
+  try {
     const big = { pad: 'x'.repeat(5_500_000) };
-    const r = await invokeApi(srv.url, big);
+    const r = await invokeApi(srv2.url, big);
     assert.equal(r.status, 200);
     assert.equal(r.headers.get('content-type'), 'application/json');
     assert.equal(r.json.event.pad.length, 5_500_000);
   } finally {
-    await srv.close();
+    await srv2.close();
   }
 });
 
@@ -266,6 +272,20 @@ test('a streamed response (HttpResponseStream prelude + 8 NULs) maps to status, 
     assert.equal(r.status, 200);
     assert.equal(r.text, 'chunk-1 chunk-2');
     assert.equal(r.headers.get('content-type'), 'text/plain');
+  } finally {
+    await srv.close();
+  }
+});
+
+test('a stream that fails midway reports the error from its trailers', async () => {
+  const { invoker } = make();
+  const srv = await serveInvoker(invoker, { name: 'multi-fn', timeout: 2 });
+  try {
+    const r = await invokeApi(srv.url, { action: 'stream-fail' });
+    assert.equal(r.headers.get('x-amz-function-error'), 'Unhandled');
+    assert.deepEqual(r.json, { errorType: 'Function.MidStream', errorMessage: 'broke after the first chunk', trace: [] });
+    const ok = await invokeApi(srv.url, {});
+    assert.equal(ok.json.count, 2, 'a handled stream error does not reset the runtime');
   } finally {
     await srv.close();
   }
