@@ -76,3 +76,10 @@ test('report: blob transfers and unknown steps', () => {
   assert.equal(describeStep('download', { digest: 'sha256:' + 'd'.repeat(64), size: 100 }), '  downloaded sha256:dddddddddddd (100 B)');
   assert.equal(describeStep('no-such-step', {}), undefined);
 });
+
+test('report: a tag base gets the exact pin line, a pinned one none', () => {
+  const r = { digest: 'sha256:' + 'a'.repeat(64), mediaType: 'x', platforms: ['linux/amd64'], layers: [], durationMs: 1 };
+  const digest = 'sha256:' + 'e'.repeat(64);
+  assert.match(summary(spec(), { ...r, base: { reference: 'localhost:5000/node:24-slim', digest } }, { push: true }), new RegExp(`set build.base: localhost:5000/node@${digest}$`, 'm'));
+  assert.doesNotMatch(summary(spec(), { ...r, base: { reference: `node@${digest}`, digest } }, { push: true }), /to pin it/);
+});

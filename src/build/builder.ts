@@ -96,6 +96,7 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
     platforms: image.images.map((i) => formatPlatform(i.platform)),
     layers: dedupe(layers).map((l) => ({ digest: l.digest, size: l.size, description: l.description })),
     durationMs: 0,
+    base: { reference: baseText, digest: base.digest },
   };
   if (opts.layout) {
     progress('layout', { dir: opts.layout });

@@ -36,6 +36,8 @@ export interface BuildResult {
   /** The layers fnkit added (the base's are not listed). */
   layers: { digest: string; size: number; description: string }[];
   durationMs: number;
+  /** The base as written and the digest it resolved to (pin it as reference@digest). */
+  base?: { reference: string; digest: string };
 }
 
 export async function buildFunction(spec: FunctionSpec, opts: BuildOptions = {}): Promise<BuildResult> {

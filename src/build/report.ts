@@ -37,6 +37,10 @@ export function pinnedReference(spec: FunctionSpec, image: string | undefined, r
 export function summary(spec: FunctionSpec, r: BuildResult, outputs: { push?: boolean; layout?: string; tar?: string }): string {
   const lines = [`built ${spec.name} (${r.platforms.join(', ')}) in ${r.durationMs} ms: ${r.digest}`];
   for (const l of r.layers) lines.push(`  layer ${l.digest.slice(7, 19)}  ${formatSize(l.size).padStart(10)}  ${l.description}`);
+  if (r.base && !r.base.reference.includes('@')) {
+    // a tag moves when upstream rebuilds it, and the next build then gets a new digest
+    lines.push(`  base ${r.base.reference} is a tag; to pin it, set build.base: ${r.base.reference.replace(/:[^:/]+$/, '')}@${r.base.digest}`);
+  }
   if (!outputs.push && !outputs.layout && !outputs.tar) lines.push('  nothing written: add --push, --layout <dir> or --tar <file>');
   return lines.join('\n');
 }
