@@ -122,9 +122,10 @@ export async function waitForReady(kube: KubeClient, name: string, ns: string, g
   const timer = new AbortController();
   const t = setTimeout(() => timer.abort(), timeoutMs);
   const both = signal ? AbortSignal.any([signal, timer.signal]) : timer.signal;
-  let last: KubeObject | undefined = await kube.get(KSERVICE, name, ns, both);
+  let last: KubeObject | undefined;
   let lastReason = '';
   try {
+    last = await kube.get(KSERVICE, name, ns, both);
     let rv = fromRv;
     while (!both.aborted) {
       const verdict = judge(last, generation);
