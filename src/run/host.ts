@@ -52,9 +52,10 @@ export async function runFunction(opts: RunOptions): Promise<void> {
   let child: InvokerChild | undefined;
   try {
     const host = await bundles.host();
+    // the invoker half loads while the user's half is bundled
+    child = spawnInvoker({ entry: host.entry, env: childEnv(spec, opts), cwd: spec.dir, reservedPrefix: spec.invoker.reservedPrefix, output: opts.output });
     const user = await bundles.user();
     for (const w of [...host.warnings, ...(user?.warnings ?? [])]) opts.log(w);
-    child = spawnInvoker({ entry: host.entry, env: childEnv(spec, opts), cwd: spec.dir, reservedPrefix: spec.invoker.reservedPrefix, output: opts.output });
     await child.activate({ port, module: user?.entry });
     await writeRunState(spec.dir, { url, pid: process.pid, childPid: child.process.pid, port, name: spec.name, watch: false, startedAt: new Date().toISOString() });
     opts.onReady?.({ url, port, name: spec.name });
