@@ -24,14 +24,14 @@ export interface TestApiServer {
 
 export async function startTestApiServer(opts: { auth?: AuthConfig; token?: string; namespace?: string; knativeDelayMs?: number; missingGroups?: string[] } = {}): Promise<TestApiServer> {
   const dir = await mkdtemp(join(tmpdir(), 'fn-kube-'));
-  const args = ['--import', 'tsx', join(here, 'main.ts')];
+  const args = ['--import', 'tsx', join(here, 'main.ts'), '--exit-with-stdin'];
   if (opts.auth) {
     await writeFile(join(dir, 'auth.json'), JSON.stringify(opts.auth));
     args.push('--auth', join(dir, 'auth.json'));
   }
   if (opts.knativeDelayMs !== undefined) args.push('--knative-delay-ms', String(opts.knativeDelayMs));
   for (const g of opts.missingGroups ?? []) args.push('--missing-group', g);
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout! });
     rl.once('line', (l) => { rl.close(); resolve(JSON.parse(l).url); });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createServer } from './server.js';
 
-const { values } = parseArgs({ options: { auth: { type: 'string' }, 'knative-delay-ms': { type: 'string' }, port: { type: 'string' }, 'missing-group': { type: 'string', multiple: true } } });
+const { values } = parseArgs({ options: { auth: { type: 'string' }, 'knative-delay-ms': { type: 'string' }, port: { type: 'string' }, 'missing-group': { type: 'string', multiple: true }, 'exit-with-stdin': { type: 'boolean' } } });
 const { server } = createServer({
   auth: values.auth ? JSON.parse(readFileSync(values.auth, 'utf8')) : undefined,
   knativeDelayMs: values['knative-delay-ms'] ? Number(values['knative-delay-ms']) : undefined,
@@ -18,3 +18,8 @@ server.listen(Number(values.port ?? 0), '127.0.0.1', () => {
 const stop = () => { server.closeAllConnections(); server.close(() => process.exit(0)); };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
+// the harness keeps our stdin open; when the test process dies, even by SIGKILL, it closes
+if (values['exit-with-stdin']) {
+  process.stdin.on('end', stop);
+  process.stdin.resume();
+}
