@@ -1,7 +1,8 @@
 // Resolves the base image: its manifest (or index, then one manifest per wanted platform) and
 // configs, through the RegistryClient. Documents fetched by digest are kept on disk, so a base
 // pinned as name@sha256:... resolves with no network at all; a tag costs one small request.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { atomicWrite } from './atomic-write.js';
 import { join } from 'node:path';
 import { FnkitError, isFnkitError } from '../errors.js';
 import type { RegistryClient } from '../registry/client.js';
@@ -110,10 +111,7 @@ async function cachedDoc(cacheDir: string, digest: string, fetch: () => Promise<
   if (hit && sha256(hit) === digest) return hit;
   const bytes = await fetch();
   if (digest.startsWith('sha256:') && sha256(bytes) === digest) {
-    await mkdir(cacheDir, { recursive: true });
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, bytes);
-    await rename(tmp, file);
+    await atomicWrite(file, bytes);
   }
   return bytes;
 }

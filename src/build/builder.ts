@@ -148,9 +148,9 @@ export function defaultCacheRoot(env: NodeJS.ProcessEnv): string {
 
 /** The handler must exist before anything is fetched: the commonest mistake, named precisely. */
 async function checkHandler(spec: FunctionSpec): Promise<void> {
-  if (spec.runtime === 'lambda' && isCustomRuntime(spec, await stat(join(spec.dir, 'bootstrap')).catch(() => undefined))) {
+  const st = spec.runtime === 'lambda' ? await stat(join(spec.dir, 'bootstrap')).catch(() => undefined) : undefined;
+  if (spec.runtime === 'lambda' && isCustomRuntime(spec, st)) {
     // provided.*: the handler string is the bootstrap's business; the executable must exist
-    const st = await stat(join(spec.dir, 'bootstrap')).catch(() => undefined);
     if (!st?.isFile() || (st.mode & 0o111) === 0) {
       throw new FnkitError('FN_ERR_HANDLER_NOT_FOUND', `lambda.awsRuntime ${String(spec.lambda?.awsRuntime)} needs an executable file "bootstrap" in ${spec.dir}${st ? ' (it is not executable)' : ''}`, {
         hint: st ? 'chmod +x bootstrap' : 'add the bootstrap executable that talks to the Runtime API, or use a nodejs awsRuntime',

@@ -1,7 +1,8 @@
 // Built layers kept on disk by a key over their inputs, so an unchanged layer is neither re-read
 // nor re-compressed (gzip of the 2 MiB runtime is the costliest step of a no-change rebuild).
 // Entries are checked against their digest when read; a corrupt entry is just a miss.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { atomicWrite } from './atomic-write.js';
 import { join } from 'node:path';
 import { sha256, type Layer } from './layer.js';
 
@@ -16,11 +17,8 @@ export async function readCachedLayer(cacheDir: string, key: string): Promise<La
 }
 
 export async function writeCachedLayer(cacheDir: string, key: string, layer: Layer): Promise<void> {
-  await mkdir(cacheDir, { recursive: true });
-  const tmp = join(cacheDir, `.${key}.${process.pid}.${Date.now()}`);
-  await writeFile(`${tmp}.gz`, layer.blob);
-  await rename(`${tmp}.gz`, join(cacheDir, `${key}.tar.gz`));
+  // blob first: the .json is what makes an entry visible
+  await atomicWrite(join(cacheDir, `${key}.tar.gz`), layer.blob);
   const { blob: _blob, ...meta } = layer;
-  await writeFile(`${tmp}.json`, JSON.stringify(meta));
-  await rename(`${tmp}.json`, join(cacheDir, `${key}.json`));
+  await atomicWrite(join(cacheDir, `${key}.json`), JSON.stringify(meta));
 }

@@ -3,7 +3,8 @@
 // file contents (the whole FunctionSpec, externals, node and fnkit versions); the memo records
 // the sha256 of every input file esbuild read, and is used only if all still match.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { atomicWrite } from './atomic-write.js';
 import { join } from 'node:path';
 import { sha256 } from './layer.js';
 
@@ -55,7 +56,6 @@ export async function storeBundle(dir: string, key: string, inputs: string[], en
   }
   const mtimes = await Promise.all(inputs.map((p) => stat(p).then((st) => st.mtimeMs, () => 0)));
   if (mtimes.some((m) => m > startedAt)) return false;
-  await mkdir(join(dir, 'blobs'), { recursive: true });
   const files: Record<string, string> = {};
   for (const f of entry.files) {
     const digest = sha256(f.data);
@@ -65,10 +65,4 @@ export async function storeBundle(dir: string, key: string, inputs: string[], en
   const stored: Stored = { inputs: hashed, files, external: entry.external, entry: entry.entry };
   await atomicWrite(join(dir, `${key}.json`), Buffer.from(JSON.stringify(stored)));
   return true;
-}
-
-async function atomicWrite(file: string, data: Buffer): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }

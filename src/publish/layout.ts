@@ -1,7 +1,8 @@
 // Writes an OCI image layout (image-spec image-layout.md): `oci-layout`, `index.json` and
 // content-addressed `blobs/sha256/<hex>`. Blobs already present are not rewritten, so the same
 // folder can collect many builds; index.json keeps other tags and replaces this one.
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { atomicWrite as writeAtomic } from '../build/atomic-write.js';
 import { join } from 'node:path';
 import { OCI_INDEX } from '../registry/media-types.js';
 import { blobsOf, childManifests, type BuiltImage } from '../build/built-image.js';
@@ -31,10 +32,4 @@ async function writeBlob(dir: string, digest: string, size: number, read: () => 
   const st = await stat(file).catch(() => undefined);
   if (st && st.size === size) return;
   await writeAtomic(file, await read());
-}
-
-async function writeAtomic(file: string, data: Buffer): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
 }

@@ -3,7 +3,7 @@
 // older docker load and podman read), whose paths point at the same blobs, as `docker save`
 // itself writes since Engine 25. Docker's manifest.json holds one image per entry, so a
 // multi-platform build lists the platform chosen by the caller there (default: the first).
-import { rename, writeFile } from 'node:fs/promises';
+import { atomicWrite } from '../build/atomic-write.js';
 import { OCI_INDEX } from '../registry/media-types.js';
 import { blobsOf, childManifests, type BuiltImage } from '../build/built-image.js';
 import { writeTar, type TarEntry } from '../build/tar.js';
@@ -34,7 +34,5 @@ export async function writeTarball(image: BuiltImage, file: string, opts: Tarbal
     Layers: chosen.layers.map((l) => blobPath(l.digest)),
   }];
   entries.push({ path: 'manifest.json', type: 'file', data: Buffer.from(JSON.stringify(dockerManifest)) });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, writeTar(entries, opts.mtime));
-  await rename(tmp, file);
+  await atomicWrite(file, writeTar(entries, opts.mtime));
 }
