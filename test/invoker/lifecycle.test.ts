@@ -81,8 +81,8 @@ test('SIGTERM during a slow request: readiness 503 at once, request completes, n
   const marker = join(dir, 'shutdown');
   const s = await start('kitchen.ts', { env: { FIXTURE_SHUTDOWN_FILE: marker, FN_GRACE: '10' } });
   try {
-    const slow = send(s.url, { path: '/slow?ms=1200' });
-    await new Promise((r) => setTimeout(r, 200));
+    const slow = send(s.url, { path: '/slow?ms=2500' });
+    await new Promise((r) => setTimeout(r, 600));
     // Readiness must flip before the listener closes: ask on a connection opened before SIGTERM.
     const t0 = Date.now();
     s.proc.kill('SIGTERM');
@@ -90,10 +90,10 @@ test('SIGTERM during a slow request: readiness 503 at once, request completes, n
     await assert.rejects(send(s.url, { path: '/text' }), /ECONNREFUSED/);
     const r = await slow;
     assert.equal(r.status, 200);
-    assert.deepEqual(r.json(), { slept: 1200 });
+    assert.deepEqual(r.json(), { slept: 2500 });
     const code = await s.exited;
     assert.equal(code, 0);
-    assert.ok(Date.now() - t0 < 5000);
+    assert.ok(Date.now() - t0 < 8000);
     assert.match(readFileSync(marker, 'utf8'), /shutdown after 0 aborts/);
     assert.ok(s.logs.some((l) => l.msg === 'draining' && l.signal === 'SIGTERM'));
   } finally { await s.stop(); rmSync(dir, { recursive: true, force: true }); }
@@ -103,7 +103,7 @@ test('grace deadline: the signal of a request still running fires, then exit 0',
   const s = await start('kitchen.ts', { env: { FN_GRACE: '0.5' } });
   try {
     const slow = send(s.url, { path: '/slow?ms=20000' });
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
     s.proc.kill('SIGINT');
     const r = await slow.catch((e: Error) => e);
     // The handler saw its signal abort and rejected: the client got an error answer or a reset.
