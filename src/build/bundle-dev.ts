@@ -8,7 +8,7 @@ import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
 import type { FunctionSpec } from '../config/types.js';
 import { fnkitPaths, type FnkitPaths } from './bundle-paths.js';
 import { DEFAULTS_MODULE, invokerDefaults, lambdaOptions } from './bundle-entry.js';
-import { bundleError, checkHandlerFile, fnkitAliasPlugin } from './bundle.js';
+import { bundleError, checkHandlerFile, fnkitAliasPlugin, writeOutputs } from './bundle.js';
 import { nativeAddonPlugin } from './bundle-native.js';
 
 export const HOST_FILE = 'host.mjs';
@@ -88,7 +88,7 @@ export async function createDevBundles(spec: FunctionSpec, opts: { outdir: strin
   const outdir = resolve(opts.outdir);
   const common: BuildOptions = {
     bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', banner: { js: BANNER },
-    metafile: true, logLevel: 'silent', write: true, absWorkingDir: spec.dir, nodePaths: [paths.nodeModules],
+    metafile: true, logLevel: 'silent', write: false, absWorkingDir: spec.dir, nodePaths: [paths.nodeModules],
   };
   const native = new Set<string>();
   const defaultsPlugin: Plugin = fnkitAliasPlugin(spec, paths);
@@ -114,6 +114,7 @@ export async function createDevBundles(spec: FunctionSpec, opts: { outdir: strin
           keepNames: true,
           plugins: [defaultsPlugin],
         });
+        await writeOutputs(result.outputFiles ?? []);
         return collect(result, entry);
       } catch (err) {
         throw bundleError(spec, err, esbuild.formatMessagesSync);
@@ -129,7 +130,9 @@ export async function createDevBundles(spec: FunctionSpec, opts: { outdir: strin
           outfile: entry,
           plugins: [defaultsPlugin, nativeAddonPlugin(native)],
         });
-        return collect(await userCtx.rebuild(), entry);
+        const result = await userCtx.rebuild();
+        await writeOutputs(result.outputFiles ?? []);
+        return collect(result, entry);
       } catch (err) {
         throw bundleError(spec, err, esbuild.formatMessagesSync);
       }

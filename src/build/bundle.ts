@@ -2,7 +2,7 @@
 // the node runtime the user's module), with a source map so stack traces point at the user's
 // .ts lines under `node --enable-source-maps`. Used by `fn run` (dev, incremental) and by the
 // image builder (production).
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { BuildContext, BuildOptions, Message, Plugin } from 'esbuild';
@@ -80,7 +80,8 @@ export async function createBundleContext(spec: FunctionSpec, opts: BundleOption
     external: userExternal,
     metafile: true,
     logLevel: 'silent',
-    write: true,
+    // written by us only when the build succeeds: a failed rebuild must leave the last good output
+    write: false,
     absWorkingDir: spec.dir,
     // fnkit's own dependencies (fastify, cloudevents) resolve from fnkit's node_modules
     nodePaths: [paths.nodeModules],
@@ -102,6 +103,7 @@ export async function createBundleContext(spec: FunctionSpec, opts: BundleOption
       } catch (err) {
         throw bundleError(spec, err, esbuild.formatMessagesSync);
       }
+      await writeOutputs(result.outputFiles ?? []);
       const files = Object.keys(result.metafile?.outputs ?? {}).map((f) => resolve(spec.dir, f)).sort();
       const inputs = Object.keys(result.metafile?.inputs ?? {})
         .filter((f) => !f.includes(':'))
@@ -114,6 +116,14 @@ export async function createBundleContext(spec: FunctionSpec, opts: BundleOption
       await ctx.dispose();
     },
   };
+}
+
+/** Writes esbuild's in-memory outputs (each file whole, after the build succeeded). */
+export async function writeOutputs(files: ReadonlyArray<{ path: string; contents: Uint8Array }>): Promise<void> {
+  await Promise.all(files.map(async (f) => {
+    await mkdir(dirname(f.path), { recursive: true });
+    await writeFile(f.path, f.contents);
+  }));
 }
 
 /** A node function's handler file must exist: say so in fn.yaml terms, not esbuild's. */

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
-import { bundleFunction } from '../../src/build/bundle.js';
+import { bundleFunction, createBundleContext } from '../../src/build/bundle.js';
 import { loadFunction } from '../../src/config/fn-yaml.js';
 import { exampleCopy, tempDir, waitFor } from './helpers.js';
 
@@ -74,4 +74,24 @@ test('a missing handler and a syntax error are FnkitErrors naming the file', asy
   await assert.rejects(bundleFunction(await loadFunction(dir), { outdir: out, mode: 'production' }), /FN_ERR_NO_HANDLER_FILE|does not exist/);
   await writeFile(join(dir, 'main.ts'), 'export default () => {\n');
   await assert.rejects(bundleFunction(await loadFunction(dir), { outdir: out, mode: 'production' }), /cannot bundle function "bad"[\s\S]*main\.ts:2/);
+});
+
+test('createBundleContext rebuilds incrementally after an edit and lists its inputs', async (t) => {
+  const dir = await tempDir(t, 'fn-ctx-');
+  const out = await tempDir(t, 'fn-ctx-out-');
+  await writeFile(join(dir, 'fn.yaml'), 'name: ctx\n');
+  await writeFile(join(dir, 'index.ts'), "export default () => 'first-version';\n");
+  const spec = await loadFunction(dir);
+  const ctx = await createBundleContext(spec, { outdir: out, mode: 'dev' });
+  t.after(() => ctx.dispose());
+  const a = await ctx.rebuild();
+  assert.ok(a.inputs?.includes(join(dir, 'index.ts')));
+  assert.ok((await readFile(a.entry, 'utf8')).includes('first-version'));
+  await writeFile(join(dir, 'index.ts'), "export default () => 'second-version';\n");
+  const b = await ctx.rebuild();
+  const code = await readFile(b.entry, 'utf8');
+  assert.ok(code.includes('second-version') && !code.includes('first-version'));
+  await writeFile(join(dir, 'index.ts'), 'export default () => {\n');
+  await assert.rejects(ctx.rebuild(), /cannot bundle function "ctx"/);
+  assert.ok((await readFile(b.entry, 'utf8')).includes('second-version'), 'a failed rebuild leaves the last good output');
 });
