@@ -57,8 +57,41 @@ export function summarize(svc: KubeObject): FunctionSummary {
 }
 
 export async function listFunctions(kube: KubeClient, opts: { namespace?: string; allNamespaces?: boolean; signal?: AbortSignal }): Promise<FunctionSummary[]> {
-  const { items } = await kube.list(KSERVICE, { namespace: opts.allNamespaces ? null : opts.namespace, labelSelector: FUNCTION_LABEL, signal: opts.signal });
-  return items.map(summarize).sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const namespace = opts.allNamespaces ? null : opts.namespace;
+  const { items } = await kube.list(KSERVICE, { namespace, labelSelector: FUNCTION_LABEL, signal: opts.signal });
+  const out = items.map(summarize);
+  // Function resources the controller has not turned into a Service (yet, or because they are
+  // invalid) are functions too; without them a broken GitOps function would be invisible
+  const have = new Set(out.map((f) => `${f.namespace}/${f.name}`));
+  for (const fr of await functionResources(kube, namespace, opts.signal)) {
+    if (!have.has(`${fr.metadata.namespace}/${fr.metadata.name}`)) out.push(summarizeFunctionResource(fr));
+  }
+  return out.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+}
+
+/** Function resources, or none when the Function CRD is not installed. */
+async function functionResources(kube: KubeClient, namespace: string | null | undefined, signal?: AbortSignal): Promise<KubeObject[]> {
+  try {
+    return (await kube.list(FUNCTION, { namespace, signal })).items;
+  } catch (err) {
+    if (err instanceof FnkitError && (err.code === 'FN_ERR_KUBE_NO_RESOURCE_TYPE' || err.code === 'FN_ERR_KUBE_FORBIDDEN')) return [];
+    throw err;
+  }
+}
+
+export function summarizeFunctionResource(fr: KubeObject): FunctionSummary {
+  const r = isReady(fr);
+  return {
+    name: fr.metadata.name,
+    namespace: fr.metadata.namespace ?? '',
+    ready: r.ready ?? null,
+    reason: r.reason ?? 'NoService',
+    message: r.message ?? 'the fnkit controller has not made a Service for this Function yet (is it running?)',
+    image: fr.spec?.image,
+    runtime: fr.spec?.runtime,
+    managedBy: 'controller',
+    created: fr.metadata.creationTimestamp,
+  };
 }
 
 function notDeployed(name: string, ns: string, kube: KubeClient): FnkitError {
@@ -70,7 +103,12 @@ function notDeployed(name: string, ns: string, kube: KubeClient): FnkitError {
 
 export async function describeFunction(kube: KubeClient, name: string, ns: string, signal?: AbortSignal): Promise<FunctionDescription> {
   const svc = await kube.tryGet(KSERVICE, name, ns, signal);
-  if (!svc) throw notDeployed(name, ns, kube);
+  if (!svc) {
+    const fr = (await functionResources(kube, ns, signal)).find((f) => f.metadata.name === name);
+    if (!fr) throw notDeployed(name, ns, kube);
+    const conditions = ((fr.status?.conditions ?? []) as any[]).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) }));
+    return { ...summarizeFunctionResource(fr), generation: fr.metadata.generation, observedGeneration: fr.status?.observedGeneration, traffic: [], revisions: [], scale: {}, triggers: [], conditions };
+  }
   const [revs, trig] = await Promise.all([
     kube.list(REVISION, { namespace: ns, labelSelector: `${SVC_LABEL}=${name}`, signal }),
     kube.list(TRIGGER, { namespace: ns, labelSelector: `${FUNCTION_LABEL}=${name}`, signal }),

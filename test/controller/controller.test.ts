@@ -6,6 +6,7 @@ import { startTestApiServer, type TestApiServer } from '../kube-api-server/harne
 import { connect, type KubeClient } from '../../src/kube/client.js';
 import { FUNCTION, KSERVICE, TRIGGER } from '../../src/kube/resources.js';
 import { runController } from '../../src/controller/loop.js';
+import { describeFunction, listFunctions } from '../../src/kube/functions.js';
 import { parseFunction } from '../../src/config/fn-yaml.js';
 import { toFunctionResource } from '../../src/deploy/function-crd.js';
 
@@ -103,6 +104,12 @@ test('an invalid Function gets a False condition naming the problem, and nothing
   });
   assert.match(f.status.conditions[0].message, /deploy\.scale/);
   assert.equal(await kube.tryGet(KSERVICE, 'broken'), undefined);
+  // fn list and fn describe still show it, with the reason
+  const listed = (await listFunctions(kube, { namespace: 'apps' })).find((x) => x.name === 'broken');
+  assert.deepEqual([listed?.ready, listed?.reason, listed?.managedBy], [false, 'InvalidSpec', 'controller']);
+  const d = await describeFunction(kube, 'broken', 'apps');
+  assert.match(d.conditions[0]!.message!, /deploy\.scale/);
+  assert.equal((await listFunctions(kube, { namespace: 'apps' })).filter((x) => x.name === 'hello').length, 1, 'a Function with its Service is listed once');
 });
 
 test('API errors are retried with exponential backoff per key until they pass', async () => {
