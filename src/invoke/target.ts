@@ -29,7 +29,7 @@ export async function resolveTarget(opts: TargetOptions): Promise<Target> {
     const state = await readRunState(dir);
     if (!state) {
       throw new FnkitError('FN_ERR_NOT_RUNNING', `no running function found in ${dir}: start it with \`fn run\``, {
-        hint: `run \`fn run ${arg === '.' ? '' : arg}\` in another terminal, or pass the URL of a running function`.replace('  ', ' '),
+        hint: `run \`${arg === '.' ? 'fn run' : `fn run ${arg}`}\` in another terminal, or pass the URL of a running function`,
         data: { dir },
       });
     }
