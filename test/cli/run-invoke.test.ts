@@ -120,6 +120,15 @@ test('hono-app and sse-stream: a fetch app with a 404 (exit 3), events streamed 
     child.on('close', () => resolveLive({ first, end: performance.now() - t0 }));
   });
   assert.ok(live.first >= 0 && live.end - live.first >= 500, `first chunk at ${live.first} ms, end at ${live.end} ms`);
+  // `fn invoke | head`: the reader leaving ends fn invoke quietly, long before the stream would
+  const headed = await new Promise<{ out: string; err: string; ms: number }>((resolveHead, reject) => {
+    const t0 = performance.now();
+    execFile('bash', ['-c', `"${process.execPath}" "${FN}" invoke "${sse}" -p '/?count=100&interval=100' | head -2; echo "fn=\${PIPESTATUS[0]}"`], (err, out, errOut) =>
+      err ? reject(err) : resolveHead({ out, err: errOut, ms: performance.now() - t0 }));
+  });
+  assert.match(headed.out, /^event: tick\nid: 1\nfn=0\n$/);
+  assert.doesNotMatch(headed.err, /EPIPE|Error/);
+  assert.ok(headed.ms < 8000, `took ${headed.ms} ms; the stream would have taken 10 s`);
 });
 
 test('if fn run is killed outright, its invoker does not linger', async (t) => {
