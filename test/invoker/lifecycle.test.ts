@@ -20,6 +20,8 @@ test('readiness is 503 until init() finished, liveness answers from the start', 
       assert.ok(Date.now() - t0 < 10_000, 'never became ready');
       await new Promise((res) => setTimeout(res, 50));
     }
+    // The 'ready' log line follows on the pipe; give it a moment to arrive.
+    for (let i = 0; i < 40 && !s.logs.some((l) => l.msg === 'ready'); i++) await new Promise((res) => setTimeout(res, 50));
     assert.ok(s.logs.some((l) => l.msg === 'ready'));
   } finally { await s.stop(); }
 });
