@@ -32,7 +32,8 @@ export function start(fixture: string, opts: StartOptions = {}): Promise<Served>
   });
   const logs: Array<Record<string, unknown>> = [];
   const stderr: string[] = [];
-  const exited = new Promise<number | null>((res) => proc.once('exit', (code) => res(code)));
+  // 'close' rather than 'exit': it fires once stdout is drained, so every log line is in.
+  const exited = new Promise<number | null>((res) => proc.once('close', (code) => res(code)));
   return new Promise((resolve, reject) => {
     let buf = '';
     let done = false;
@@ -105,4 +106,14 @@ export function timedChunks(url: string, path: string): Promise<{ status: number
     req.on('error', reject);
     req.end();
   });
+}
+
+/** Waits (up to 2 s) for a log line matching pred: log lines travel on a pipe and may trail the HTTP answer. */
+export async function waitForLog(s: Served, pred: (l: Record<string, unknown>) => boolean): Promise<Record<string, unknown> | undefined> {
+  for (let i = 0; i < 40; i++) {
+    const hit = s.logs.find(pred);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return undefined;
 }

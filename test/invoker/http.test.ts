@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { start, send, type Served } from './helpers.js';
+import { start, send, waitForLog, type Served } from './helpers.js';
 
 let s: Served;
 before(async () => { s = await start('kitchen.ts', { env: { FN_TIMEOUT: '1', FN_BODY_LIMIT: '64kb', K_SERVICE: 'kitchen', K_REVISION: 'kitchen-00001', K_CONFIGURATION: 'kitchen' } }); });
@@ -118,7 +118,7 @@ test('errors: status honoured, other throws are 500 without internals', async ()
   assert.equal(c.json().error, 'conflict here');
   // The process survived all of it, and logged the cause with the request id.
   assert.equal((await send(s.url, { path: '/text' })).status, 200);
-  const logged = s.logs.find((l) => l.requestId === 'err-timer-throw');
+  const logged = await waitForLog(s, (l) => l.requestId === 'err-timer-throw');
   assert.equal((logged?.err as { message?: string })?.message, 'thrown in a timer');
 });
 
@@ -188,7 +188,7 @@ test('client disconnect aborts the signal', async () => {
 });
 
 test('logs are JSON lines with level, request id and the service identity', async () => {
-  const line = s.logs.find((l) => l.msg === 'handler failed');
+  const line = await waitForLog(s, (l) => l.msg === 'handler failed');
   assert.ok(line);
   assert.equal(line.level, 50);
   assert.equal(line.service, 'kitchen');

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { start, send, fixtures } from './helpers.js';
+import { start, send, fixtures, waitForLog } from './helpers.js';
 
 test('readiness is 503 until init() finished, liveness answers from the start', async () => {
   const s = await start('kitchen.ts', { untilListening: true, env: { FIXTURE_INIT_MS: '4000' } });
@@ -21,8 +21,7 @@ test('readiness is 503 until init() finished, liveness answers from the start', 
       await new Promise((res) => setTimeout(res, 50));
     }
     // The 'ready' log line follows on the pipe; give it a moment to arrive.
-    for (let i = 0; i < 40 && !s.logs.some((l) => l.msg === 'ready'); i++) await new Promise((res) => setTimeout(res, 50));
-    assert.ok(s.logs.some((l) => l.msg === 'ready'));
+    assert.ok(await waitForLog(s, (l) => l.msg === 'ready'));
   } finally { await s.stop(); }
 });
 

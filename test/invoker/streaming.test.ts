@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
-import { start, send, timedChunks, type Served } from './helpers.js';
+import { start, send, timedChunks, waitForLog, type Served } from './helpers.js';
 
 let kitchen: Served;
 let hono: Served;
@@ -98,5 +98,5 @@ test('a stream that fails midway cuts the response off; the process keeps servin
   assert.equal(outcome.aborted, true, 'a chunked response must not end cleanly after a failure');
   assert.equal(outcome.body, 'first\n');
   assert.equal((await send(kitchen.url, { path: '/' })).status, 200);
-  assert.ok(kitchen.logs.some((l) => l.msg === 'response stream failed' && (l.err as { message?: string })?.message === 'stream broke'));
+  assert.ok(await waitForLog(kitchen, (l) => l.msg === 'response stream failed' && (l.err as { message?: string })?.message === 'stream broke'));
 });
