@@ -154,18 +154,10 @@ test('subscribe and unsubscribe make and remove a validated Trigger', async () =
   assert.deepEqual(t.spec.filter.attributes, { source: '/shop', type: 'com.example.paid' });
   assert.equal(t.spec.subscriber.uri, '/events');
   assert.equal(t.spec.subscriber.ref.name, 'hello');
-  for (const [args, re] of [
-    [['--broker', 'orders', '--filter', 'Type=x'], /attribute "Type" must be a CloudEvents attribute name/],
-    [['--broker', 'orders', '--filter', 'type'], /must be attribute=value/],
-    [['--broker', 'orders', '--filter', 'type=a', '--filter', 'type=b'], /given twice/],
-    [['--broker', 'Bad_Broker', '--filter', 'type=a'], /not a valid Broker name/],
-    [['--broker', 'orders'], /needs at least one filter/],
-    [['--broker', 'orders', '--filter', 'type=a', '--path', 'events'], /must start with "\/"/],
-  ] as Array<[string[], RegExp]>) {
-    const bad = await fn(['subscribe', 'hello', ...args], { env });
-    assert.equal(bad.code, 2, `${args.join(' ')}: ${bad.stderr}`);
-    assert.match(bad.stderr, re);
-  }
+  // the table of bad filters, brokers and paths is in src/kube/subscriptions.test.ts; here: the exit code
+  const bad = await fn(['subscribe', 'hello', '--broker', 'orders', '--filter', 'Type=x'], { env });
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /attribute "Type" must be a CloudEvents attribute name/);
   const noFn = await fn(['subscribe', 'ghost', '--broker', 'orders', '--filter', 'type=a'], { env });
   assert.equal(noFn.code, 1);
   assert.match(noFn.stderr, /no function "ghost"/);
