@@ -23,10 +23,12 @@ import { register as testCmd } from './commands/test.js';
 
 const commands: Array<(program: Command) => void> = [
   // @commands-list
-  importCmd,
-  deployCmd, listCmd, describeCmd, deleteCmd, logsCmd, subscribeCmd, unsubscribeCmd, controllerCmd, installCmd,
+  // in the order a user meets them: the local loop, the image, the cluster, porting, operators
+  createCmd, testCmd, runCmd, invokeCmd,
   buildCmd,
-  createCmd, runCmd, invokeCmd, testCmd,
+  deployCmd, listCmd, describeCmd, deleteCmd, logsCmd, subscribeCmd, unsubscribeCmd,
+  importCmd,
+  controllerCmd, installCmd,
 ];
 
 const program = new Command('fn');

@@ -17,6 +17,13 @@ export async function runCli(program: Command, argv: string[]): Promise<void> {
   // subcommands copy these settings only when created after them, and commands register first
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError('(run with --help for usage)');
   program.addHelpText('after', EXIT_CODES_HELP);
+  // `fn ... | head` closes the pipe early: that is the reader's choice, not an error to report
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const controller = new AbortController();
   const onSignal = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSignal);
