@@ -1,11 +1,11 @@
 // What one execution environment (worker thread) is started with: its environment variables
 // and the worker's configuration; plus the small pieces the pool uses on a worker's output.
 import { randomBytes } from 'node:crypto';
-import type { StreamedResult } from './types.js';
 import type { WorkerConfig } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
 import { MAX_RESPONSE_PAYLOAD } from './settings.js';
 import { FUNCTION_VERSION, lambdaEnvironment } from './env.js';
+export { preludeOf } from './prelude.js';
 
 /** A new environment's variables and worker config; each gets its own log stream name. */
 export function environmentFor(s: LambdaSettings, arn: string, runtimeDir: string): { env: Record<string, string>; cfg: WorkerConfig } {
@@ -28,17 +28,6 @@ export function environmentFor(s: LambdaSettings, arn: string, runtimeDir: strin
     maxResponseBytes: MAX_RESPONSE_PAYLOAD,
   };
   return { env, cfg };
-}
-
-/** The HttpResponseStream prelude as the seam's StreamedResult.prelude (strings only). */
-export function preludeOf(p: Record<string, unknown>): NonNullable<StreamedResult['prelude']> {
-  const out: NonNullable<StreamedResult['prelude']> = {};
-  if (p.statusCode !== undefined) out.statusCode = Number(p.statusCode);
-  if (p.headers && typeof p.headers === 'object') {
-    out.headers = Object.fromEntries(Object.entries(p.headers as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
-  }
-  if (Array.isArray(p.cookies)) out.cookies = p.cookies.map(String);
-  return out;
 }
 
 /** A worker's stdout/stderr (direct process.stdout writes by user code), line by line. */

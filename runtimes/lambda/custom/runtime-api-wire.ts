@@ -1,6 +1,7 @@
 // Pure wire-format helpers of the Runtime API: error bodies, the streaming HTTP prelude, the
 // trace header and the function ARN. No sockets here, so each rule has a table test beside it.
 import type { LambdaErrorPayload, StreamedResult } from '../types.js';
+import { preludeOf } from '../prelude.js';
 
 /**
  * An /error or /init/error body as AWS accepts it: "any JSON" (§3.10). The Node RIC sends
@@ -62,14 +63,7 @@ function parsePrelude(bytes: Buffer): NonNullable<StreamedResult['prelude']> {
     throw new Error(`the HTTP prelude of a streaming response is not JSON: ${bytes.subarray(0, 200).toString('utf8')}`);
   }
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new Error('the HTTP prelude of a streaming response must be a JSON object');
-  const o = v as Record<string, unknown>;
-  const out: NonNullable<StreamedResult['prelude']> = {};
-  if (o.statusCode !== undefined) out.statusCode = Number(o.statusCode);
-  if (o.headers && typeof o.headers === 'object') {
-    out.headers = Object.fromEntries(Object.entries(o.headers as Record<string, unknown>).map(([k, val]) => [k, String(val)]));
-  }
-  if (Array.isArray(o.cookies)) out.cookies = o.cookies.map(String);
-  return out;
+  return preludeOf(v as Record<string, unknown>);
 }
 
 async function* prepend(first: Buffer, rest: AsyncIterator<Uint8Array>): AsyncGenerator<Uint8Array> {
