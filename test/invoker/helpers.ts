@@ -65,32 +65,7 @@ export function start(fixture: string, opts: StartOptions = {}): Promise<Served>
   });
 }
 
-export interface RawResponse {
-  status: number;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  text: string;
-  json(): any;
-}
-
-/** One request on a fresh connection, with full control over headers (fetch would add its own). */
-export function send(url: string, opts: { method?: string; path?: string; headers?: Record<string, string | string[]>; body?: string | Buffer } = {}): Promise<RawResponse> {
-  const u = new URL(opts.path ?? '/', url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET', headers: opts.headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const text = body.toString('utf8');
-        resolve({ status: res.statusCode!, headers: res.headers, body, text, json: () => JSON.parse(text) });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+export { httpCall as send, type HttpReply as RawResponse } from '../support/http.js';
 
 /** Reads a streamed response and stamps each chunk with its arrival time (ms since the request). */
 export function timedChunks(url: string, path: string): Promise<{ status: number; headers: IncomingHttpHeaders; chunks: Array<{ at: number; text: string }>; total: number }> {

@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { rmSync } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { HttpReply as Reply } from '../support/http.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const fixtures = join(here, 'fixtures');
@@ -164,39 +164,7 @@ function startServer(o: ServeOptions, script: string): Promise<LambdaServer> {
   });
 }
 
-export interface Reply {
-  status: number;
-  headers: IncomingHttpHeaders;
-  rawHeaders: string[];
-  body: Buffer;
-  text: string;
-  json(): any;
-}
-
-export function call(url: string, opts: { method?: string; path?: string; headers?: Record<string, string | string[]>; body?: string | Buffer } = {}): Promise<Reply> {
-  const u = new URL(opts.path ?? '/', url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(u, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({
-          status: res.statusCode!,
-          headers: res.headers,
-          rawHeaders: res.rawHeaders,
-          body,
-          text: body.toString('utf8'),
-          json: () => JSON.parse(body.toString('utf8')),
-        });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
-  });
-}
+export { httpCall as call, type HttpReply as Reply } from '../support/http.js';
 
 /** Header values of one name as the client saw them, in order. */
 export function rawHeaderValues(r: Reply, name: string): string[] {
