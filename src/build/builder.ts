@@ -114,7 +114,7 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
     const { publishToRegistry } = await import('../publish/registry.js');
     const pushed = await publishToRegistry(image, target, client);
     result.reference = pushed.reference;
-    progress('pushed', { reference: pushed.reference, uploaded: pushed.uploaded, skipped: pushed.skipped });
+    progress('pushed', { reference: pushed.reference, uploaded: pushed.uploaded, mounted: pushed.mounted, skipped: pushed.skipped });
   }
   result.durationMs = Math.round(performance.now() - started);
   return result;
@@ -210,7 +210,9 @@ function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: La
     const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(PORT) };
     if (lambda) env.LAMBDA_TASK_ROOT = `/${LAMBDA_TASK_ROOT}`;
     const config = makeConfig({ ...b.config, ...(b.platform.variant ? { variant: b.platform.variant } : {}) }, layers, {
-      entrypoint: [nodeBinaryOf(b.config), '--enable-source-maps', entry],
+      // no --enable-source-maps: it parses every map at start; the invoker maps stacks lazily
+      // (invoker/stack-maps.ts), so logged stacks still name the .ts lines
+      entrypoint: [nodeBinaryOf(b.config), entry],
       workingDir: `/${lambda ? LAMBDA_TASK_ROOT : APP_DIR}`,
       user: userFor(b.config),
       env,
@@ -228,6 +230,7 @@ function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: La
     top,
     images,
     builtHere: new Set(built.keys()),
+    baseRef: base.ref,
     async readBlob(digest) {
       return built.get(digest) ?? client.getBlob(base.ref, digest);
     },

@@ -2,6 +2,7 @@
 // blob access. A builder never pushes; a publisher never builds.
 import type { Descriptor, Doc } from './image.js';
 import type { Platform } from './platform.js';
+import type { ImageReference } from '../registry/reference.js';
 
 export interface PlatformImage {
   platform: Platform;
@@ -19,6 +20,8 @@ export interface BuiltImage {
   readBlob(digest: string): Promise<Buffer>;
   /** Blobs built in this run (the others belong to the base). */
   builtHere: ReadonlySet<string>;
+  /** Where the base's blobs live: a push to the same registry mounts them instead of uploading. */
+  baseRef?: ImageReference;
 }
 
 /** Every blob once, in push order: layers, then configs. */

@@ -22,7 +22,7 @@ export function describeStep(step: string, d: Record<string, unknown> = {}): str
     case 'push': return `pushing ${d.image}`;
     case 'download': return `  downloaded ${String(d.digest).slice(0, 19)} (${formatSize(Number(d.size))})`;
     case 'upload': return `  uploaded ${String(d.digest).slice(0, 19)} (${formatSize(Number(d.size))})`;
-    case 'pushed': return `pushed ${d.reference} (${d.uploaded} blob(s) uploaded, ${d.skipped} already there)`;
+    case 'pushed': return `pushed ${d.reference} (${d.uploaded} blob(s) uploaded, ${d.mounted ? `${d.mounted} mounted from the base, ` : ''}${d.skipped} already there)`;
     default: return undefined;
   }
 }

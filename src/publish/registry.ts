@@ -11,6 +11,8 @@ export interface PushResult {
   /** registry/repository@sha256:... */
   reference: string;
   uploaded: number;
+  /** Base blobs linked from the base's repository on the same registry instead of uploaded. */
+  mounted: number;
   skipped: number;
 }
 
@@ -19,6 +21,7 @@ const PARALLEL = 4;
 export async function publishToRegistry(image: BuiltImage, target: ImageReference, client: RegistryClient): Promise<PushResult> {
   const blobs = blobsOf(image);
   let uploaded = 0;
+  let mounted = 0;
   let skipped = 0;
   const queue = [...blobs];
   async function worker(): Promise<void> {
@@ -28,8 +31,11 @@ export async function publishToRegistry(image: BuiltImage, target: ImageReferenc
       const data = image.builtHere.has(digest)
         ? await image.readBlob(digest)
         : () => Readable.from((async function* () { yield await image.readBlob(digest); })());
-      const r = await client.pushBlob(target, digest, d.size, data);
-      if (r.uploaded) uploaded++;
+      // a base layer already in another repository of the target registry is mounted, not uploaded
+      const mount = image.builtHere.has(digest) ? {} : { mountFrom: image.baseRef };
+      const r = await client.pushBlob(target, digest, d.size, data, mount);
+      if (r.mounted) mounted++;
+      else if (r.uploaded) uploaded++;
       else skipped++;
     }
   }
@@ -37,5 +43,5 @@ export async function publishToRegistry(image: BuiltImage, target: ImageReferenc
   const repo = { registry: target.registry, repository: target.repository };
   for (const m of childManifests(image)) await client.putManifest({ ...repo, digest: m.digest }, m.mediaType, m.bytes);
   await client.putManifest({ ...repo, tag: target.tag ?? 'latest' }, image.top.mediaType, image.top.bytes);
-  return { digest: image.top.digest, reference: formatReference({ ...repo, digest: image.top.digest }), uploaded, skipped };
+  return { digest: image.top.digest, reference: formatReference({ ...repo, digest: image.top.digest }), uploaded, mounted, skipped };
 }

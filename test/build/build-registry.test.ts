@@ -41,7 +41,10 @@ async function fnDir(extra: Record<string, string> = {}, buildYaml = '', baseRef
 test('push a TypeScript function: manifest = base layers + one function layer, config set for Knative', async () => {
   const dir = await fnDir();
   const steps: string[] = [];
-  const r = await buildFunction(await loadFunction(dir), { image: `${reg.host}/hello-ts:v1`, push: true, cacheDir: cache, onProgress: (s) => steps.push(s) });
+  const details: Record<string, any> = {};
+  const r = await buildFunction(await loadFunction(dir), { image: `${reg.host}/hello-ts:v1`, push: true, cacheDir: cache, onProgress: (s, d) => { steps.push(s); details[s] = d; } });
+  // the base lives on the same registry: its layer is mounted from its repository, never re-uploaded
+  assert.equal(details.pushed.mounted, 1);
   assert.equal(r.reference, `${reg.host}/hello-ts@${r.digest}`);
   assert.deepEqual(r.platforms, ['linux/amd64']);
   assert.equal(r.layers.length, 2, 'the shared fnkit runtime, then the function\'s own layer');
@@ -53,7 +56,7 @@ test('push a TypeScript function: manifest = base layers + one function layer, c
   assert.deepEqual(tagged.json.layers.map((l: any) => l.digest), [baseLayer, r.layers[0]!.digest, r.layers[1]!.digest]);
   const configRes = await fetch(`${reg.url}/v2/hello-ts/blobs/${tagged.json.config.digest}`);
   const config = (await configRes.json()) as any;
-  assert.deepEqual(config.config.Entrypoint, ['node', '--enable-source-maps', '/app/main.mjs']);
+  assert.deepEqual(config.config.Entrypoint, ['node', '/app/main.mjs']);
   assert.equal(config.config.Cmd, undefined);
   assert.ok(config.config.Env.includes('NODE_ENV=production'));
   assert.ok(config.config.Env.includes('PORT=8080'));
