@@ -4,6 +4,7 @@
 import type { Runtime } from '../runtimes/types.js';
 import { readSettings, type InvokerSettings } from './config.js';
 import { createInvoker } from './server.js';
+import { installLazySourceMaps } from './stack-maps.js';
 
 export interface MainOptions {
   runtime: Runtime | (() => Runtime | Promise<Runtime>);
@@ -16,6 +17,7 @@ function fatal(msg: string, extra: Record<string, unknown> = {}): never {
 }
 
 export async function main(options: MainOptions): Promise<void> {
+  installLazySourceMaps();
   let settings: InvokerSettings;
   try {
     settings = readSettings(process.env, options.defaults);

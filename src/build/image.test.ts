@@ -20,7 +20,7 @@ const baseManifest = {
   layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: 'sha256:' + 'b'.repeat(64), size: 1234 }],
 };
 const settings: ImageSettings = {
-  entrypoint: ['node', '--enable-source-maps', '/app/main.mjs'],
+  entrypoint: ['node', '/app/main.mjs'],
   workingDir: '/app',
   user: '1000:1000',
   env: { NODE_ENV: 'production', PORT: '8080' },
