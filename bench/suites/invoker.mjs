@@ -37,6 +37,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'fnkit-bench-'));
 const built = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'lib', 'build-fnkit.ts'), join(here, '..', 'targets', 'fnkit'), join(tmp, 'fnkit')], { cwd: root, encoding: 'utf8' });
 if (built.status !== 0) { console.error(built.stderr); process.exit(1); }
 const fnkitEntry = built.stdout.trim();
+// the image's environment for node (NODE_ENV, NODE_OPTIONS), exactly as fn build sets it
+const imageEnv = JSON.parse(readFileSync(join(tmp, 'fnkit', 'image-env.json'), 'utf8'));
 
 let faasVersion = 'not installed';
 let faasCli;
@@ -50,7 +52,7 @@ const node = process.execPath;
 const servers = [
   { key: 'floor', name: 'node:http (floor)', argv: (p) => [node, join(here, '..', 'targets', 'floor.mjs')], env: (p) => ({ PORT: String(p) }) },
   { key: 'fastify', name: 'fastify (bare)', argv: () => [node, join(here, '..', 'targets', 'fastify.mjs')], env: (p) => ({ PORT: String(p) }) },
-  { key: 'fnkit', name: 'fnkit invoker', argv: () => [node, fnkitEntry], env: (p) => ({ PORT: String(p), FN_HOST: '127.0.0.1', NODE_ENV: 'production' }) },
+  { key: 'fnkit', name: 'fnkit invoker', argv: () => [node, fnkitEntry], env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1' }) },
 ];
 if (faasCli) servers.push({ key: 'faasjs', name: `faas-js-runtime ${faasVersion}`, argv: (p) => [node, faasCli, join(here, '..', 'targets', 'faas-js', 'handler.cjs'), '--port', String(p)], env: () => ({ NODE_ENV: 'production' }) });
 
@@ -113,7 +115,7 @@ for (let round = 0; round < ROUNDS; round++) {
 // ---- cold start: spawn → first 200, interleaved. The extra fnkit row shows what
 // --enable-source-maps (the image entrypoint before lazy stack mapping) costs at start: Node
 // reads and parses every source map of the bundle then.
-const coldOnly = { key: 'fnkitNoMaps', name: 'fnkit invoker with --enable-source-maps', argv: () => [node, '--enable-source-maps', fnkitEntry], env: (p) => ({ PORT: String(p), FN_HOST: '127.0.0.1', NODE_ENV: 'production' }) };
+const coldOnly = { key: 'fnkitNoMaps', name: 'fnkit invoker with --enable-source-maps', argv: () => [node, '--enable-source-maps', fnkitEntry], env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1' }) };
 results.fnkitNoMaps = { name: coldOnly.name, cold: [] };
 for (let i = 0; i < COLD_N; i++) {
   for (const s of [...servers, coldOnly]) {

@@ -16,6 +16,7 @@ import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, ty
 import { formatPlatform, hostPlatform } from './platform.js';
 import type { BuiltImage, PlatformImage } from './built-image.js';
 import { APP_DIR, LAMBDA_TASK_ROOT, functionLayers } from './js-layers.js';
+import { IMAGE_ENV } from './image-bundle.js';
 import { gitFacts, type GitFacts } from './git.js';
 
 export { APP_DIR, LAMBDA_TASK_ROOT } from './js-layers.js';
@@ -207,7 +208,7 @@ function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: La
     const layers = dep ? [runtime, dep, fn] : [runtime, fn];
     if (dep) built.set(dep.digest, dep.blob);
     const labels = { ...common, 'org.opencontainers.image.base.digest': b.manifestDigest };
-    const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(PORT) };
+    const env: Record<string, string> = { ...IMAGE_ENV, PORT: String(PORT) };
     if (lambda) env.LAMBDA_TASK_ROOT = `/${LAMBDA_TASK_ROOT}`;
     const config = makeConfig({ ...b.config, ...(b.platform.variant ? { variant: b.platform.variant } : {}) }, layers, {
       // no --enable-source-maps: it parses every map at start; the invoker maps stacks lazily

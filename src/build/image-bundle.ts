@@ -15,11 +15,38 @@ import { entrySource } from './bundle-entry.js';
 import { nativeAddonPlugin } from './bundle-native.js';
 import { fnkitPaths, type FnkitPaths } from './bundle-paths.js';
 
+/**
+ * Environment of every image's node process (set in the image config, src/build/builder.ts; the
+ * bench runs the bundle with it too). NODE_OPTIONS caps V8's young generation at 4 MiB per
+ * semi-space: under load V8 otherwise grows it to 16 MiB, which put RSS after load at 1.2-1.3x
+ * bare node:http; with 4 MiB it is about 1.05x at the same CPU per request (docs/invoker.md,
+ * "Benchmark"). A NODE_OPTIONS of the user's (fn.yaml env, deploy env) replaces it.
+ */
+export const IMAGE_ENV: Readonly<Record<string, string>> = { NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=4' };
+
 /** Folder of the runtime part, relative to the app folder. */
 export const RUNTIME_DIR = 'fnkit';
 export const ENTRY = 'main.mjs';
 const BANNER = "import { createRequire as __fnkitCreateRequire } from 'node:module';\nconst require = __fnkitCreateRequire(import.meta.url);";
 const RUNTIME_ENTRIES = ['invoker', 'node', 'lambda', 'public'] as const;
+/**
+ * Packages fastify require()s only inside functions that a function never calls in production:
+ * the schema compilers (the invoker passes its own, invoker/server.ts) and light-my-request
+ * (`inject`, used by fnkit/testing). In the main bundle V8 would still parse their ~280 KB at
+ * every cold start; as separate CommonJS files beside it they cost nothing until required.
+ */
+export const LAZY_PACKAGES = ['@fastify/ajv-compiler', '@fastify/fast-json-stringify-compiler', 'light-my-request'] as const;
+const LAZY_DIR = 'lazy';
+/**
+ * Node built-ins a bundled file require()s at its top but uses only on a path a function never
+ * takes: fastify's server.js loads https and http2 (with tls: 4–12 ms of start-up on Node 20)
+ * for `https`/`http2` options the invoker never passes. Those requires get a module object that
+ * loads the built-in on first property access.
+ */
+const LAZY_BUILTINS: Record<string, string[]> = {
+  'fastify/lib/server.js': ['node:https', 'node:http2'],
+};
+const lazyFile = (name: string) => `${name.replace(/^@/, '').replace(/\//g, '__')}.cjs`;
 
 export interface PartBundle {
   /** Absolute paths of the output files. */
@@ -47,8 +74,22 @@ export async function runtimeBundle(spec: FunctionSpec, outdir: string, paths: F
       bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true,
       sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER },
       metafile: true, logLevel: 'silent', write: true, absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
+      plugins: [lazyRequirePlugin(), lazyBuiltinPlugin()],
     });
-    return collect(result.metafile, paths.root, []);
+    // each lazy package as its own CommonJS bundle, required by relative path from fnkit/*.mjs
+    const lazy = await Promise.all(LAZY_PACKAGES.map((name) => esbuild.build({
+      entryPoints: [name],
+      outfile: resolve(outdir, RUNTIME_DIR, LAZY_DIR, lazyFile(name)),
+      bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
+      sourcemap: 'linked', sourcesContent: false,
+      metafile: true, logLevel: 'silent', write: true, absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
+    })));
+    const parts = [result, ...lazy].map((r) => collect(r.metafile, paths.root, []));
+    return {
+      files: parts.flatMap((p) => p.files).sort(),
+      inputs: [...new Set(parts.flatMap((p) => p.inputs))].sort(),
+      external: [],
+    };
   } catch (err) {
     throw bundleError(spec, err, esbuild.formatMessagesSync);
   }
@@ -76,6 +117,45 @@ export async function functionBundle(spec: FunctionSpec, outdir: string, paths: 
   } catch (err) {
     throw bundleError(spec, err, esbuild.formatMessagesSync);
   }
+}
+
+/** require() of a LAZY_PACKAGES name becomes a require of ./lazy/<name>.cjs beside the chunk. */
+function lazyRequirePlugin(): Plugin {
+  const names = new Set<string>(LAZY_PACKAGES);
+  return {
+    name: 'fnkit-lazy-require',
+    setup(build) {
+      build.onResolve({ filter: /^(@fastify\/|light-my-request$)/ }, (args) => (
+        names.has(args.path) && args.kind === 'require-call' ? { path: `./${LAZY_DIR}/${lazyFile(args.path)}`, external: true } : undefined
+      ));
+    },
+  };
+}
+
+/** The LAZY_BUILTINS requires resolve to a proxy that require()s the built-in on first use. */
+export function lazyBuiltinPlugin(): Plugin {
+  const owners = Object.entries(LAZY_BUILTINS).map(([file, names]) => ({ suffix: `/node_modules/${file}`, names: new Set(names) }));
+  return {
+    name: 'fnkit-lazy-builtin',
+    setup(build) {
+      build.onResolve({ filter: /^node:/ }, (args) => {
+        if (args.kind !== 'require-call' || args.namespace !== 'file') return undefined;
+        const importer = args.importer.split('\\').join('/');
+        return owners.some((o) => importer.endsWith(o.suffix) && o.names.has(args.path)) ? { path: args.path, namespace: 'fnkit-lazy-builtin' } : undefined;
+      });
+      build.onLoad({ filter: /.*/, namespace: 'fnkit-lazy-builtin' }, (args) => ({
+        loader: 'js',
+        contents: `let m;
+const load = () => (m ??= require(${JSON.stringify(args.path)}));
+module.exports = new Proxy({}, {
+  get: (_, k) => load()[k],
+  has: (_, k) => k in load(),
+  ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },
+});`,
+      }));
+    },
+  };
 }
 
 /** `fnkit` and ./fnkit/*.mjs stay imports of the runtime part. */

@@ -29,7 +29,7 @@ export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epo
   const paths = fnkitPaths();
   const version = { node: process.version, fnkit: packageVersion(paths.root), esbuild: packageVersion(join(paths.nodeModules, 'esbuild')) };
   const [runtime, own] = await Promise.all([
-    memoized(memoDir, { v: 4, part: 'runtime', ...version }, opts.signal, (outdir) => runtimeBundle(spec, outdir, paths), undefined, paths.root),
+    memoized(memoDir, { v: 5, part: 'runtime', ...version }, opts.signal, (outdir) => runtimeBundle(spec, outdir, paths), undefined, paths.root),
     memoized(memoDir, { v: 4, part: 'function', spec, ...version }, opts.signal, (outdir) => functionBundle(spec, outdir, paths), spec.dir, paths.root),
   ]);
   const toEntries = (files: BundleFile[]): TarEntry[] => files.map((f) => ({ path: `${APP_DIR}/${f.rel}`, type: 'file', data: f.data }));

@@ -59,6 +59,7 @@ test('push a TypeScript function: manifest = base layers + one function layer, c
   assert.deepEqual(config.config.Entrypoint, ['node', '/app/main.mjs']);
   assert.equal(config.config.Cmd, undefined);
   assert.ok(config.config.Env.includes('NODE_ENV=production'));
+  assert.ok(config.config.Env.includes('NODE_OPTIONS=--max-semi-space-size=4'), 'the young-generation cap of src/build/image-bundle.ts IMAGE_ENV');
   assert.ok(config.config.Env.includes('PORT=8080'));
   assert.match(config.config.User, /^[1-9]\d*(:\d+)?$/);
   assert.equal(config.config.WorkingDir, '/app');

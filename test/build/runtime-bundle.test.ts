@@ -1,0 +1,71 @@
+// The image's runtime part keeps fastify's rarely used packages (schema compilers, inject) out of
+// the start-up path as separate CommonJS files; they must still load when something asks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LAZY_PACKAGES, RUNTIME_DIR, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
+import { loadFunction } from '../../src/config/fn-yaml.js';
+
+test('runtime part: lazy packages live beside the chunks, load by the path the bundle requires, and work', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fn-runtime-bundle-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await mkdir(join(dir, 'src'));
+  await writeFile(join(dir, 'src', 'fn.yaml'), 'name: lazy\nruntime: node\nhandler: index.ts\n');
+  await writeFile(join(dir, 'src', 'index.ts'), 'export default () => 1;\n');
+  const out = join(dir, 'app');
+  const part = await runtimeBundle(await loadFunction(join(dir, 'src')), out);
+
+  const invoker = await readFile(join(out, RUNTIME_DIR, 'invoker.mjs'), 'utf8');
+  const req = createRequire(join(out, RUNTIME_DIR, 'invoker.mjs'));
+  for (const name of LAZY_PACKAGES) {
+    const m = invoker.match(new RegExp(`"(\\./lazy/[^"]*${name.split('/').pop()}\\.cjs)"`));
+    assert.ok(m, `invoker.mjs requires ${name} by a relative path`);
+    assert.ok(part.files.includes(join(out, RUNTIME_DIR, m[1]!)), `${m[1]} is one of the layer's files`);
+    const mod = req(m[1]!);
+    assert.equal(typeof mod, 'function', `${name} loads from its own file`);
+  }
+  // the packages' code is not in the start-up file (one of ajv's error messages is the marker)
+  assert.ok(!invoker.includes('must NOT have additional properties'), 'ajv is not inside invoker.mjs');
+  assert.ok((await stat(join(out, RUNTIME_DIR, 'invoker.mjs'))).size < 500_000);
+
+  // inject (light-my-request) still drives a handler from the lazy file
+  const inject = req('./lazy/light-my-request.cjs') as (fn: unknown, o: unknown) => Promise<{ statusCode: number; payload: string }>;
+  const res = await inject((_q: unknown, s: { end(b: string): void }) => s.end('ok'), { method: 'GET', url: '/' });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.payload, 'ok');
+});
+
+test('lazy built-ins: fastify/lib/server.js gets https and http2 only when it touches them', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fn-lazy-builtin-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const lib = join(dir, 'node_modules', 'fastify', 'lib');
+  await mkdir(lib, { recursive: true });
+  await writeFile(join(lib, 'server.js'), [
+    "const https = require('node:https');",
+    "const http2 = require('node:http2');",
+    "const os = require('node:os');",
+    'module.exports = { https, http2, os };',
+  ].join('\n'));
+  await writeFile(join(dir, 'entry.mjs'), [
+    "import s from './node_modules/fastify/lib/server.js';",
+    "const loaded = () => process.moduleLoadList.filter((m) => / (https|http2|tls)$/.test(m)).length;",
+    'const before = loaded();',
+    "const ok = typeof s.https.createServer === 'function' && 'constants' in s.http2 && Object.keys(s.http2).includes('createSecureServer');",
+    "const real = s.https.Agent === (await import('node:https')).Agent;",
+    'console.log(JSON.stringify({ before, after: loaded(), ok, real, osLoaded: typeof s.os.cpus }));',
+  ].join('\n'));
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(dir, 'entry.mjs')], outfile: join(dir, 'out.mjs'), bundle: true, platform: 'node', format: 'esm',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    plugins: [lazyBuiltinPlugin()], logLevel: 'silent',
+  });
+  const { execFileSync } = await import('node:child_process');
+  const r = JSON.parse(execFileSync(process.execPath, [join(dir, 'out.mjs')], { encoding: 'utf8' }));
+  assert.equal(r.before, 0, 'nothing of https/http2/tls is loaded before first use');
+  assert.ok(r.after >= 3, `https, http2 and tls load on first use (${r.after})`);
+  assert.deepEqual({ ok: r.ok, real: r.real, osLoaded: r.osLoaded }, { ok: true, real: true, osLoaded: 'function' });
+});
