@@ -9,7 +9,7 @@
 //
 // Knobs: BENCH_QUICK=1 (1 round, 2 s runs, 3 cold starts), BENCH_ROUNDS, BENCH_DURATION (s),
 // BENCH_COLD_N, BENCH_CONNECTIONS.
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,15 +61,18 @@ if (nodeBuilt.status !== 0) { console.error(nodeBuilt.stderr); process.exit(1); 
 const nodeEntry = nodeBuilt.stdout.trim();
 
 const node = process.execPath;
+// the image's environment for node (NODE_ENV, NODE_OPTIONS), exactly as fn build sets it; the
+// image entrypoint is plain `node <entry>` (stacks are mapped lazily), so the bench runs that too
+const imageEnv = JSON.parse(readFileSync(join(tmp, 'node-out', 'image-env.json'), 'utf8'));
 const lambdaServer = (key, name, fn) => ({
   key, name,
-  argv: () => [node, '--enable-source-maps', fn.entry],
+  argv: () => [node, fn.entry],
   // function output (START/END/REPORT per request) goes to stdout as in a container; spawnUntilReady discards it
-  env: (p) => ({ PORT: String(p), FN_HOST: '127.0.0.1', NODE_ENV: 'production', LAMBDA_TASK_ROOT: fn.dir }),
+  env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1', LAMBDA_TASK_ROOT: fn.dir }),
 });
 const servers = [
   { key: 'floor', name: 'node:http (floor)', argv: () => [node, join(here, '..', 'targets', 'floor.mjs')], env: (p) => ({ PORT: String(p) }) },
-  { key: 'node', name: 'fnkit invoker, node runtime (reference)', argv: () => [node, '--enable-source-maps', nodeEntry], env: (p) => ({ PORT: String(p), FN_HOST: '127.0.0.1', NODE_ENV: 'production' }) },
+  { key: 'node', name: 'fnkit invoker, node runtime (reference)', argv: () => [node, nodeEntry], env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1' }) },
   lambdaServer('c1', 'fnkit Lambda, HTTP API 2.0, concurrency 1', c1),
   lambdaServer('c4', 'fnkit Lambda, HTTP API 2.0, concurrency 4', c4),
 ];
