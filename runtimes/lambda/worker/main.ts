@@ -105,9 +105,9 @@ function run(): void {
       else start(handler, msg);
     }
   };
-  port.on('message', (msg: InvokeMessage) => {
-    if (msg.type !== 'invoke') return;
-    waiting.push(msg);
+  // The pool sends the invocations of one turn of its event loop together (pool.ts post).
+  port.on('message', (batch: InvokeMessage[]) => {
+    for (const msg of batch) if (msg.type === 'invoke') waiting.push(msg);
     if (!current) startNext();
   });
 
