@@ -71,10 +71,12 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   const s = opts.settings;
   const envs = new Set<Env>();
   const queue: Job[] = [];
-  // Invocations a worker may hold: the running one plus up to 7 waiting in it (concurrency 1
+  // Invocations a worker may hold: the running one plus up to 31 waiting in it (concurrency 1
   // only: with several workers a waiting invocation must stay free to go to whichever
-  // finishes first). Several waiting lets results and requests travel together per wake-up.
-  const depth = s.concurrency === 1 ? 8 : 1;
+  // finishes first). Several waiting lets results and requests travel together per wake-up;
+  // 32 rather than 8 served 12% more requests per CPU-second under 32 connections (docs/lambda.md).
+  // A waiting invocation's deadline still runs: the pool answers it, the worker skips it.
+  const depth = s.concurrency === 1 ? 32 : 1;
   let nextId = 1;
   let closed = false;
   const arn = functionArn(s);
