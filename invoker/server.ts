@@ -111,6 +111,8 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   const initDone = new Promise<void>((res, rej) => { resolveInit = res; rejectInit = rej; });
   initDone.catch(() => {});
   let ce: CeModule | undefined;
+  // Event sources the schema accepted, per invoker (cloudevents/valid-sources.ts).
+  let ceSources: InstanceType<CeModule['ValidSources']> | undefined;
   const loadCe = async (): Promise<CeModule> => (ce ??= await import('./cloudevents/index.js'));
 
   // ---- reserved routes: <prefix>/health/*, <prefix>/metrics (GET/HEAD only; other methods reach the handler)
@@ -224,7 +226,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   function serveEvent(p: Pending, m: CeModule): void {
     let parsed;
     try {
-      parsed = m.parseCloudEvent(p.rreq.headers, p.rreq.body, settings.ceLenientHeaders);
+      parsed = m.parseCloudEvent(p.rreq.headers, p.rreq.body, settings.ceLenientHeaders, ceSources ??= new m.ValidSources());
     } catch (e) {
       fail(p, e);
       return;

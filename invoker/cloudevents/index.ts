@@ -3,3 +3,4 @@
 export { parseCloudEvent, type ParsedCe, type CeMode } from './parse.js';
 export { toBinary, toStructured, toBatch, replyEventFor, type Wire } from './reply.js';
 export { isEventLike } from './event.js';
+export { ValidSources } from './valid-sources.js';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CloudEvent } from 'cloudevents';
 import { parseCloudEvent, detectMode, fromJsonFormat } from './parse.js';
 import { looksLikeCloudEvent } from './detect.js';
+import { ValidSources } from './valid-sources.js';
 
 const base = { 'ce-specversion': '1.0', 'ce-id': '1', 'ce-source': '/s', 'ce-type': 't' };
 
@@ -87,4 +88,29 @@ test('lenient header mode keeps undecodable values', () => {
   const { event } = parseCloudEvent({ ...base, 'ce-subject': '50%off' }, undefined, true);
   assert.equal((event as CloudEvent<unknown>).subject, '50%off');
   assert.throws(() => parseCloudEvent({ ...base, 'ce-subject': '50%off' }, undefined, false), /percent/);
+});
+
+test('a known source skips the schema check only for plain events; the verdict stays the same', () => {
+  const known = new ValidSources(2);
+  const ok = { ...base, 'content-type': 'application/json' };
+  parseCloudEvent(ok, Buffer.from('{}'), false, known);
+  assert.equal(known.has('/s'), true, 'an accepted plain event records its source');
+  // Still checked: attributes with formats of their own, and a source never seen.
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ ...ok, 'ce-time': 'yesterday' }, /"time"/],
+    [{ ...ok, 'ce-dataschema': 'not a uri' }, /"dataschema"/],
+    [{ ...ok, 'ce-source': 'http://[bad' }, /"source"/],
+  ];
+  for (const [headers, re] of cases) {
+    assert.throws(() => parseCloudEvent(headers, undefined, false, known), (e: Error) => re.test(e.message), JSON.stringify(headers));
+  }
+  assert.equal(known.has('http://[bad'), false, 'a rejected source is never recorded');
+  const withExt = parseCloudEvent({ ...ok, 'ce-source': '/other', 'ce-myext': 'x' }, undefined, false, known);
+  assert.equal((withExt.event as CloudEvent<unknown>).source, '/other');
+  assert.equal(known.has('/other'), false, 'an event with extensions is not a plain event');
+  // Structured events use the same cache; a wrongly typed datacontenttype is never plain.
+  assert.throws(() => fromJsonFormat({ specversion: '1.0', id: '1', source: '/s', type: 't', datacontenttype: 5 }, '', known), /datacontenttype/);
+  // Bounded: the oldest entries go when the cap is reached.
+  known.add('/a'); known.add('/b');
+  assert.ok(known.size <= 2);
 });
