@@ -229,8 +229,8 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
 
   function post(e: Env): void {
     const batch = e.outbox.splice(0);
-    // A killed environment's jobs were requeued or answered already.
-    if (!e.dead && batch.length > 0) e.worker.postMessage(batch);
+    // A killed environment's jobs were requeued or answered already; so were all after shutdown.
+    if (!e.dead && !closed && batch.length > 0) e.worker.postMessage(batch);
   }
 
   function onTimeout(job: Job): void {
