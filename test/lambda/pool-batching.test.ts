@@ -1,0 +1,52 @@
+// The pool sends a single environment the invocations of one event-loop turn as one message, and
+// lets it hold up to 32 (pool.ts): a burst larger than that must still run one at a time, in
+// arrival order, each answered once, and a deadline must still hold for one that waits inside
+// the worker (specs/lambda.md §3.2, §3.5).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { createWorkerPool } from '../../runtimes/lambda/pool.js';
+import { resolveSettings } from '../../runtimes/lambda/settings.js';
+import { fixtures } from './helpers.js';
+
+const settings = (handler: string) =>
+  resolveSettings({ handler, name: 'batching', timeout: 5, config: { concurrency: 1 }, taskRoot: join(fixtures, 'basic') }, { ...process.env });
+const signal = new AbortController().signal;
+
+test('concurrency 1: a burst of 45 invocations in one turn runs one at a time, in order, each answered once', async () => {
+  const pool = createWorkerPool({ settings: settings('index.counter'), log: () => undefined });
+  try {
+    await pool.init();
+    const outcomes = await Promise.all(
+      Array.from({ length: 45 }, () => pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: Date.now() + 5000, signal })),
+    );
+    const counts = outcomes.map((o) => (o.ok && 'result' in o ? (o.result as { invocations: number }).invocations : -1));
+    // One environment, module state shared: the counter proves order and that none ran twice.
+    assert.deepEqual(counts, Array.from({ length: 45 }, (_, i) => i + 1));
+    assert.equal(pool.size, 1);
+  } finally {
+    await pool.shutdown();
+  }
+});
+
+test('concurrency 1: an invocation waiting inside the worker times out at its deadline without running', async () => {
+  const lines: string[] = [];
+  const pool = createWorkerPool({ settings: settings('index.sleep'), log: (l) => lines.push(l) });
+  try {
+    await pool.init();
+    const slow = pool.invoke({ event: { queryStringParameters: { ms: '600' } }, requestId: crypto.randomUUID(), deadline: Date.now() + 5000, signal });
+    const waitingId = crypto.randomUUID();
+    const t0 = Date.now();
+    const waiting = await pool.invoke({ event: { queryStringParameters: { ms: '1' } }, requestId: waitingId, deadline: Date.now() + 200, signal });
+    const took = Date.now() - t0;
+    assert.equal(waiting.ok, false);
+    assert.equal(!waiting.ok && waiting.kind, 'timeout');
+    assert.ok(took >= 150 && took < 550, `answered after ${took} ms, not at its 200 ms deadline`);
+    assert.deepEqual(await slow, { ok: true, result: { statusCode: 200, body: 'slept' } });
+    // The worker skipped it: it never logged a START.
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(!lines.some((l) => l.startsWith(`START RequestId: ${waitingId}`)), lines.join('\n'));
+  } finally {
+    await pool.shutdown();
+  }
+});
