@@ -100,8 +100,19 @@ test('a watch from a compacted resourceVersion ends with 410 Expired, as etcd co
 });
 
 test('status merge patch with a stale resourceVersion is a 409 conflict', async () => {
-  const cur = await kube.get<any>(KSERVICE, 'one');
-  await kube.patchStatus(KSERVICE, 'one', 'team-a', { note: 'a' }, { resourceVersion: cur.metadata.resourceVersion });
+  // the test server plays Knative and may still be writing this Service's status (Ready, URL)
+  // from the earlier apply: re-read until our own first patch lands on the current version
+  let cur: any;
+  for (let attempt = 0; ; attempt++) {
+    cur = await kube.get<any>(KSERVICE, 'one');
+    try {
+      await kube.patchStatus(KSERVICE, 'one', 'team-a', { note: 'a' }, { resourceVersion: cur.metadata.resourceVersion });
+      break;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'FN_ERR_KUBE_CONFLICT' || attempt >= 20) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   await rejects(kube.patchStatus(KSERVICE, 'one', 'team-a', { note: 'b' }, { resourceVersion: cur.metadata.resourceVersion }), 'FN_ERR_KUBE_CONFLICT', /modified/);
 });
 
