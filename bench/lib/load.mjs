@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { request } from 'node:http';
+import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -113,3 +114,22 @@ export const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** A loopback port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+}
+
+/** The knobs every suite reads (BENCH_QUICK, BENCH_ROUNDS, BENCH_DURATION, BENCH_COLD_N, BENCH_CONNECTIONS). */
+export function benchSettings({ coldN, quickColdN }) {
+  const quick = process.env.BENCH_QUICK === '1';
+  return {
+    quick,
+    rounds: Number(process.env.BENCH_ROUNDS ?? (quick ? 1 : 3)),
+    duration: Number(process.env.BENCH_DURATION ?? (quick ? 2 : 5)),
+    coldN: Number(process.env.BENCH_COLD_N ?? (quick ? quickColdN : coldN)),
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 32),
+  };
+}

@@ -11,26 +11,15 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createRequire } from 'node:module';
-import { load, pinned, rssBytes, cpuSeconds, spawnUntilReady, stop, median, describeMethod, probe } from '../lib/load.mjs';
+import { load, pinned, rssBytes, cpuSeconds, spawnUntilReady, stop, median, describeMethod, probe, freePort, benchSettings } from '../lib/load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const require = createRequire(import.meta.url);
-const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
-const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 2 : 5));
-const WARMUP = QUICK ? 1 : 1;
-const COLD_N = Number(process.env.BENCH_COLD_N ?? (QUICK ? 5 : 15));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const { quick: QUICK, rounds: ROUNDS, duration: DURATION, coldN: COLD_N, connections: CONNECTIONS } = benchSettings({ coldN: 15, quickColdN: 5 });
+const WARMUP = 1; // seconds of load before each measured run
 const log = (...a) => console.error('[bench:invoker]', ...a);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
 
 // ---- build the fnkit function the way `fn build` does
 const tmp = mkdtempSync(join(tmpdir(), 'fnkit-bench-'));

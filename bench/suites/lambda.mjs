@@ -14,24 +14,13 @@ import { tmpdir, cpus } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { request } from 'node:http';
-import { load, pinned, rssBytes, spawnUntilReady, stop, median, describeMethod } from '../lib/load.mjs';
+import { load, pinned, rssBytes, spawnUntilReady, stop, median, describeMethod, freePort, benchSettings } from '../lib/load.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const QUICK = process.env.BENCH_QUICK === '1';
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
-const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 2 : 5));
-const COLD_N = Number(process.env.BENCH_COLD_N ?? (QUICK ? 3 : 10));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const { quick: QUICK, rounds: ROUNDS, duration: DURATION, coldN: COLD_N, connections: CONNECTIONS } = benchSettings({ coldN: 10, quickColdN: 3 });
 const log = (...a) => console.error('[bench:lambda]', ...a);
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
 
 // ---- the function: an ordinary API Gateway handler, in CommonJS, in its own folder
 const tmp = mkdtempSync(join(tmpdir(), 'fnkit-bench-lambda-'));
