@@ -56,18 +56,15 @@ export function nodeRuntime(mod: Record<string, unknown>, _opts: { dev?: boolean
     },
     invoke: m.kind === 'fetch'
       ? (req, ctx) => callFetch(m.fetch!, req, ctx)
-      : (req, ctx): Promise<RuntimeResult> => {
-        // Not an async function: a sync handler's value needs no extra promise and await, and
-        // an async one's promise is chained once (style.md habit 6).
-        try {
-          const out = m.handler!(new HandlerRequest(req, bodyFor(req)), new HandlerContext(req, ctx));
-          if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
-            return (out as PromiseLike<unknown>).then(toResult) as Promise<RuntimeResult>;
-          }
-          return Promise.resolve(toResult(out));
-        } catch (e) {
-          return Promise.reject(e);
+      : (req, ctx): RuntimeResult | Promise<RuntimeResult> => {
+        // Not an async function: a sync handler's value is answered without a promise, and an
+        // async one's promise is chained once (style.md habit 6). A throw propagates to the
+        // invoker, which fails the request with it.
+        const out = m.handler!(new HandlerRequest(req, bodyFor(req)), new HandlerContext(req, ctx));
+        if (out !== null && typeof out === 'object' && typeof (out as PromiseLike<unknown>).then === 'function') {
+          return (out as PromiseLike<unknown>).then(toResult) as Promise<RuntimeResult>;
         }
+        return toResult(out);
       },
   };
   if (m.streamBody) rt.wantsStream = () => true;

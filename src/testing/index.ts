@@ -65,7 +65,7 @@ export async function testFunction(target: Record<string, unknown> | Runtime, op
     async request(req = {}) {
       const headers: Record<string, string> = { ...lower(req.headers) };
       const payload = encodeRequestBody(req.body, headers);
-      const res = await invoker.app.inject({
+      const res = await invoker.inject({
         method: (req.method ?? (req.body === undefined ? 'GET' : 'POST')) as never,
         url: req.path ?? '/',
         query: req.query as never,
@@ -95,7 +95,7 @@ export async function testFunction(target: Record<string, unknown> | Runtime, op
           if (typeof full.datacontenttype === 'string') headers['content-type'] = full.datacontenttype;
         } else if (typeof full.datacontenttype === 'string') headers['content-type'] = full.datacontenttype;
       }
-      const res = await invoker.app.inject({ method: 'POST', url: o.path ?? '/', headers, payload });
+      const res = await invoker.inject({ method: 'POST', url: o.path ?? '/', headers, payload });
       return toTestResponse(res.statusCode, res.headers as TestResponse['headers'], res.rawPayload);
     },
     async close() {
