@@ -263,7 +263,11 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       rreq.stream = p.req;
       return serve(p, call);
     }
-    readBody(p.req, settings.bodyLimit, length).then((b) => { rreq.body = b; serve(p, call); }, (e) => fail(p, e));
+    readBody(p.req, settings.bodyLimit, length, (e, b) => {
+      if (e) return fail(p, e);
+      rreq.body = b;
+      serve(p, call);
+    });
   }
 
   function serve(p: Pending, call: Call | undefined): void {

