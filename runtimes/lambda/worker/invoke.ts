@@ -18,6 +18,8 @@ export interface InvocationHooks {
   fail(error: unknown): void;
   /** Runs `action` when the event loop drains (replaces any earlier action). */
   onDrain(action: (() => void) | undefined): void;
+  /** RIC 3.x: the handler's synchronous call returned (a promise-like result or not). */
+  called?(thenable: boolean): void;
   stream: StreamSink;
   streamFail(error: unknown): void;
 }
@@ -115,10 +117,12 @@ export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, 
   } catch (e) {
     return completion.done(e);
   }
-  if (isThenable(result)) {
-    result.then(
+  const thenable = isThenable(result);
+  hooks.called?.(thenable);
+  if (thenable) {
+    (result as PromiseLike<unknown>).then(
       (r) => completion.done(null, r),
-      (e) => completion.done(e ?? 'handled'),
+      (e: unknown) => completion.done(e ?? 'handled'),
     );
   }
 }

@@ -1,0 +1,167 @@
+// One Lambda execution environment's logic, whatever thread it runs on: patch console, install
+// the `awslambda` global, load the handler once (init), then run invocations one at a time as
+// the pool sends them, with START/END/REPORT lines and AWS's error reports. It talks to the pool
+// only through an EnvironmentPort: worker/main.ts gives it a worker thread's port (isolation:
+// worker), ../inline.ts a direct one on the server's own thread (isolation: inline).
+import { getHeapStatistics } from 'node:v8';
+import type { FromWorker, InvokeMessage, WorkerConfig } from './protocol.js';
+import { patchConsole, type LogState } from './log-patch.js';
+import { installAwslambdaGlobal } from './streaming.js';
+import { loadHandler, type LoadedHandler } from './loader.js';
+import { toPayload } from './errors.js';
+import { invoke } from './invoke.js';
+
+export interface EnvironmentPort {
+  /** A message for the pool; lines written before it travel first. */
+  post(m: FromWorker): void;
+  /** One line of function output (console.*, START/END/REPORT). */
+  write(line: string): void;
+  /** Runs fn on a fresh stack, soon (the next invocation after one finished). */
+  defer(fn: () => void): void;
+  /** An invocation starts running: the handler is called right after. */
+  started(msg: InvokeMessage, h: LoadedHandler): void;
+  /** The handler's synchronous call returned; `thenable`: it returned a promise-like. */
+  called?(thenable: boolean): void;
+  /** The running invocation is over (answered, or failed). */
+  ended(): void;
+  /** The environment cannot go on: a worker exits with `code` (or, after a failed init, closes its port); inline resets. */
+  end(code?: number): void;
+}
+
+export interface Environment {
+  /** Invocations from the pool, in order (a batch per turn of its event loop). */
+  receive(batch: InvokeMessage[]): void;
+  /** An uncaught exception or unhandled rejection (already turned into AWS's error). */
+  fatal(error: unknown, code: number): void;
+  /** The event loop drained: runs the running invocation's drain action; false when it had none. */
+  drained(): boolean;
+  /** The invocation that runs now, if any. */
+  readonly running: boolean;
+}
+
+export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Environment {
+  const log: LogState = { requestId: undefined };
+  patchConsole(log, { write: port.write }, { format: cfg.logFormat, level: cfg.logLevel });
+  if (!cfg.noGlobalAwslambda) installAwslambdaGlobal();
+
+  let current: { id: number; requestId: string; started: number } | undefined;
+  let drainAction: (() => void) | undefined;
+  let initialised = false;
+  let handler: LoadedHandler | undefined;
+  // The pool may send the next invocation before this one ends (it saves a thread round trip);
+  // it waits here and starts only when the current one has finished: one at a time, always.
+  const waiting: InvokeMessage[] = [];
+
+  const errorLine = (label: string, error: unknown) =>
+    // RIC Errors.toFormatted: a tab, then the JSON; the line reads "Invoke Error \t{...}".
+    console.error(label, '\t' + JSON.stringify(error && typeof error === 'object' && 'errorType' in error ? error : toPayload(error)));
+
+  const finish = (m: FromWorker) => {
+    const c = current;
+    if (!c) return;
+    current = undefined;
+    drainAction = undefined;
+    const ms = performance.now() - c.started;
+    // Written before the result so they travel in the same message (one message per invocation).
+    port.write(`END RequestId: ${c.requestId}`);
+    port.write(
+      `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${Math.round(getHeapStatistics().used_heap_size / 1048576)} MB\t`,
+    );
+    port.ended();
+    port.post(m);
+    // A fresh stack for the next one (finish may run deep inside the last handler's callbacks).
+    if (waiting.length > 0) port.defer(startNext);
+  };
+
+  const startNext = () => {
+    while (handler && !current && waiting.length > 0) {
+      const msg = waiting.shift()!;
+      if (Date.now() >= msg.deadline) port.post({ type: 'skipped', id: msg.id });
+      else start(handler, msg);
+    }
+  };
+
+  function start(h: LoadedHandler, msg: InvokeMessage): void {
+    current = { id: msg.id, requestId: msg.requestId, started: performance.now() };
+    log.requestId = msg.requestId;
+    // RIC _forwardXRay: set per invocation, deleted when absent.
+    if (msg.traceId) process.env._X_AMZN_TRACE_ID = msg.traceId;
+    else delete process.env._X_AMZN_TRACE_ID;
+    port.write(`START RequestId: ${msg.requestId} Version: ${cfg.functionVersion}`);
+    port.started(msg, h);
+    const id = msg.id;
+    invoke(cfg, h, msg, {
+      succeed: (payload) => finish({ type: 'result', id, payload }),
+      fail: (error) => {
+        const payload = toPayload(error);
+        errorLine('Invoke Error', payload);
+        finish({ type: 'error', id, error: payload });
+      },
+      onDrain: (action) => {
+        drainAction = action;
+      },
+      called: port.called,
+      stream: {
+        head: (contentType) => port.post({ type: 'stream-head', id, contentType }),
+        chunk: (bytes) => port.post({ type: 'stream-chunk', id, chunk: new Uint8Array(bytes) }),
+        end: () => finish({ type: 'stream-end', id }),
+      },
+      streamFail: (error) => {
+        const payload = toPayload(error);
+        errorLine('Invoke Error', payload);
+        finish({ type: 'stream-error', id, error: payload });
+      },
+    });
+  }
+
+  loadHandler(cfg.taskRoot, cfg.handler, cfg.awsRuntime, (m) => console.warn(m), cfg.disableCallbackWarning).then(
+    (h) => {
+      handler = h;
+      initialised = true;
+      port.post({ type: 'ready' });
+      startNext();
+    },
+    (e) => {
+      const payload = toPayload(e);
+      errorLine('Uncaught Exception', payload);
+      port.post({ type: 'init-error', error: payload });
+      // The RIC exits after /init/error; the pool discards this environment.
+      port.end();
+    },
+  );
+
+  return {
+    receive(batch) {
+      for (const msg of batch) if (msg.type === 'invoke') waiting.push(msg);
+      if (!current) startNext();
+    },
+    // An uncaught exception or unhandled rejection fails the invocation and ends the
+    // environment; the pool starts a fresh one, as Lambda re-inits after a runtime exit.
+    fatal(error, code) {
+      const payload = toPayload(error);
+      if (current) {
+        errorLine('Invoke Error', payload);
+        const id = current.id;
+        current = undefined;
+        port.ended();
+        port.post({ type: 'error', id, error: payload, fatal: true });
+      } else if (!initialised) {
+        errorLine('Uncaught Exception', payload);
+        port.post({ type: 'init-error', error: payload });
+      } else {
+        errorLine('Uncaught Exception', payload);
+        port.post({ type: 'exiting' });
+      }
+      port.end(code);
+    },
+    drained() {
+      const action = drainAction;
+      drainAction = undefined;
+      action?.();
+      return action !== undefined;
+    },
+    get running() {
+      return current !== undefined;
+    },
+  };
+}
