@@ -1,17 +1,16 @@
-// The Node LambdaInvoker: a pool of isolated execution environments (worker threads), each
-// running ONE invocation at a time, as Lambda promises handler code (module-level state, /tmp
-// use). Up to `concurrency` environments exist; more requests wait in a FIFO queue. A timed-out
-// invocation's environment is terminated, a crashed one is gone; either way the next request
-// gets a freshly initialised environment (module init again, as AWS re-inits after a reset),
-// and the server itself never goes down. Worker threads rather than child processes: measured
-// in docs/lambda.md (start-up and per-invocation round trip are several times cheaper), and a
-// worker still has its own process.env, module cache, globals and V8 heap limit.
+// The Node LambdaInvoker: a pool of execution environments, each running ONE invocation at a
+// time, as Lambda promises handler code (module-level state, /tmp use). Up to `concurrency`
+// environments exist; more requests wait in a FIFO queue. A timed-out invocation's environment
+// is terminated, a crashed one is gone; either way the next request gets a freshly initialised
+// environment (module init again, as AWS re-inits after a reset), and the server itself never
+// goes down. An environment is a worker thread (worker-host.ts, isolation: worker) or the
+// server's own thread (inline.ts, isolation: inline, concurrency 1 only); the pool does not
+// know which.
 //
-// With one environment, the next invocations are sent before the current one ends (the worker
-// holds them until then): on one core this halves the thread switches per request without
-// changing what the handler sees. The pool always knows which invocation runs: a worker takes
-// them in order, so it is the oldest unfinished one it was sent.
-import { Worker } from 'node:worker_threads';
+// With one environment, the next invocations are sent before the current one ends (the
+// environment holds them until then): on one core this halves the thread switches per request
+// without changing what the handler sees. The pool always knows which invocation runs: an
+// environment takes them in order, so it is the oldest unfinished one it was sent.
 import { dirname } from 'node:path';
 import type { InvokeOutcome, InvokeRequest, LambdaErrorPayload, LambdaInvoker } from './types.js';
 import type { FromWorker, InvokeMessage } from './worker/protocol.js';
@@ -19,8 +18,8 @@ import { HTTP_INTEGRATION_CONTENT_TYPE } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
 import { functionArn } from './env.js';
 import { ChunkChannel, readPrelude } from './channel.js';
-import { environmentFor, pipeLines, preludeOf } from './environment.js';
-import { WORKER_SOURCE } from './worker/bundle.generated.js';
+import { preludeOf } from './environment.js';
+import { workerThreads } from './worker-host.js';
 
 export interface PoolOptions {
   settings: LambdaSettings;
@@ -30,7 +29,24 @@ export interface PoolOptions {
   runtimeDir?: string;
   /** How long the start-up init may take before the server gives up on it (AWS: 10 s). */
   initTimeoutMs?: number;
+  /** Starts one execution environment; default: a worker thread (isolation: worker). */
+  spawn?: SpawnEnvironment;
 }
+
+/** What an execution environment tells the pool. */
+export interface EnvironmentEvents {
+  message(m: FromWorker): void;
+  /** The environment is gone; `why` is what a running invocation fails with. */
+  exit(why: LambdaErrorPayload): void;
+}
+
+/** The pool's hold on one execution environment, a worker thread or the inline one. */
+export interface EnvironmentHandle {
+  send(batch: InvokeMessage[]): void;
+  terminate(): Promise<void>;
+}
+
+export type SpawnEnvironment = (events: EnvironmentEvents) => EnvironmentHandle;
 
 interface Job {
   id: number;
@@ -46,7 +62,7 @@ interface Job {
 }
 
 interface Env {
-  worker: Worker;
+  handle: EnvironmentHandle;
   /** Resolves once the module is loaded: undefined, or the init error. */
   ready: Promise<LambdaErrorPayload | undefined>;
   dead: boolean;
@@ -82,80 +98,56 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   const arn = functionArn(s);
   const runtimeDir = opts.runtimeDir ?? dirname(process.argv[1] ?? process.cwd());
   const now = () => new Date().toISOString();
+  const spawnEnvironment = opts.spawn ?? workerThreads(s, arn, runtimeDir, opts.log);
 
   function spawn(): Env {
-    const { env, cfg } = environmentFor(s, arn, runtimeDir);
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      workerData: cfg,
-      env,
-      // The invoker's own flags (a TS loader, inspector) are not the function's.
-      execArgv: [],
-      stdout: true,
-      stderr: true,
-      // Lambda's memory setting caps the environment; here it caps the worker's V8 heap.
-      resourceLimits: { maxOldGenerationSizeMb: s.memorySize },
-    });
-    pipeLines(worker.stdout, opts.log);
-    pipeLines(worker.stderr, opts.log);
     let readyResolve!: (v: LambdaErrorPayload | undefined) => void;
-    const e: Env = { worker, dead: false, dying: false, jobs: [], initialised: false, lostInInvocation: false, outbox: [], ready: new Promise((r) => (readyResolve = r)) };
-    worker.on('message', (m: FromWorker) => {
-      if (m.lines) for (const line of m.lines) opts.log(line);
-      if (m.type === 'ready') {
-        e.initialised = true;
-        readyResolve(undefined);
-      }
-      else if (m.type === 'init-error') {
-        readyResolve(m.error);
-        // AWS reports the init error to the invocation(s) that triggered the init.
-        for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'init', error: m.error });
-        kill(e);
-        schedule();
-      } else if (m.type === 'exiting') e.dying = true;
-      else onJobMessage(e, m);
-    });
-    let lastError: Error | undefined;
-    worker.on('error', (err) => {
-      lastError = err;
-    });
-    worker.on('exit', (code) => {
-      const why = exitError(code, lastError);
-      readyResolve(why);
-      const wasAlive = !e.dead;
-      e.dead = true;
-      envs.delete(e);
-      const [head, ...rest] = e.jobs.splice(0);
-      // After a reported fatal error (dying) the failed invocation is already answered and
-      // nothing behind it ever started.
-      if (head && wasAlive && !e.dying) {
-        e.lostInInvocation = true;
-        opts.log(`${now()}\t${head.req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
-        head.channel?.fail(new Error(why.errorMessage));
-        finishJob(head, { ok: false, kind: 'crash', error: why });
-      } else if (head) rest.unshift(head);
-      requeue(rest);
-      schedule();
-      // Only after an invocation killed it: never after a failed init or an idle death, which
-      // would re-init a broken module in a loop. Otherwise the next request triggers the next
-      // init, as on AWS.
-      if (e.initialised && e.lostInInvocation) warm();
-    });
+    const e = { dead: false, dying: false, jobs: [], initialised: false, lostInInvocation: false, outbox: [], ready: new Promise((r) => (readyResolve = r)) } as unknown as Env;
     envs.add(e);
+    e.handle = spawnEnvironment({
+      message(m) {
+        if (m.lines) for (const line of m.lines) opts.log(line);
+        if (m.type === 'ready') {
+          e.initialised = true;
+          readyResolve(undefined);
+        } else if (m.type === 'init-error') {
+          readyResolve(m.error);
+          // AWS reports the init error to the invocation(s) that triggered the init.
+          for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'init', error: m.error });
+          kill(e);
+          schedule();
+        } else if (m.type === 'exiting') e.dying = true;
+        else onJobMessage(e, m);
+      },
+      exit(why) {
+        readyResolve(why);
+        const wasAlive = !e.dead;
+        e.dead = true;
+        envs.delete(e);
+        const [head, ...rest] = e.jobs.splice(0);
+        // After a reported fatal error (dying) the failed invocation is already answered and
+        // nothing behind it ever started.
+        if (head && wasAlive && !e.dying) {
+          e.lostInInvocation = true;
+          opts.log(`${now()}\t${head.req.requestId}\tERROR\tInvoke Error \t${JSON.stringify(why)}`);
+          head.channel?.fail(new Error(why.errorMessage));
+          finishJob(head, { ok: false, kind: 'crash', error: why });
+        } else if (head) rest.unshift(head);
+        requeue(rest);
+        schedule();
+        // Only after an invocation killed it: never after a failed init or an idle death, which
+        // would re-init a broken module in a loop. Otherwise the next request triggers the next
+        // init, as on AWS.
+        if (e.initialised && e.lostInInvocation) warm();
+      },
+    });
     return e;
-  }
-
-  function exitError(code: number, err: Error | undefined): LambdaErrorPayload {
-    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-      return { errorType: 'Runtime.OutOfMemory', errorMessage: `Runtime exited with error: out of memory (memorySize ${s.memorySize} MB)` };
-    }
-    return { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: exit status ${code}` };
   }
 
   function kill(e: Env): void {
     e.dead = true;
     envs.delete(e);
-    void e.worker.terminate();
+    void e.handle.terminate();
   }
 
   /** Invocations that never started go back to the front of the queue, in order. */
@@ -223,14 +215,14 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     // (~40 µs measured, docs/lambda.md), which a batch pays once for all requests read in this turn.
     // With several environments each holds one invocation, so there is nothing to batch and
     // the turn's delay only costs (measured: 0.8 × with concurrency 4).
-    if (depth === 1) e.worker.postMessage([msg]);
+    if (depth === 1) e.handle.send([msg]);
     else if (e.outbox.push(msg) === 1) setImmediate(post, e);
   }
 
   function post(e: Env): void {
     const batch = e.outbox.splice(0);
     // A killed environment's jobs were requeued or answered already; so were all after shutdown.
-    if (!e.dead && !closed && batch.length > 0) e.worker.postMessage(batch);
+    if (!e.dead && !closed && batch.length > 0) e.handle.send(batch);
   }
 
   function onTimeout(job: Job): void {
@@ -340,7 +332,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       const all = [...envs];
       for (const e of all) for (const job of e.jobs.splice(0)) finishJob(job, { ok: false, kind: 'crash', error: SHUTTING_DOWN });
       envs.clear();
-      await Promise.all(all.map((e) => e.worker.terminate()));
+      await Promise.all(all.map((e) => e.handle.terminate()));
     },
   };
 }
