@@ -365,7 +365,8 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     let w;
     if (mode === 'batch') w = m.toBatch(Array.isArray(v) && v.every(m.isEventLike) ? v : [asEvent(v)]);
     else if (mode === 'structured') w = m.toStructured(asEvent(v));
-    else w = m.toBinary(asEvent(v));
+    else if (m.isEventLike(v)) w = m.toBinary(v);
+    else w = m.binaryReplyFor(v, settings.ceReplyType, settings.ceReplySource);
     send(p, w.status, w.headers, w.body);
   }
 

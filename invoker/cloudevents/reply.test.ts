@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CloudEvent } from 'cloudevents';
-import { toBinary, toStructured, toBatch, replyEventFor } from './reply.js';
+import { toBinary, toStructured, toBatch, replyEventFor, binaryReplyFor } from './reply.js';
 
 const ev = { specversion: '1.0', id: '1', source: '/s', type: 't' };
 
@@ -55,4 +55,25 @@ test('reply events around plain values', () => {
     assert.equal(r.datacontenttype, dct);
     assert.equal(r.data, v);
   }
+});
+
+test('binaryReplyFor is toBinary(replyEventFor(...)) without the intermediate event', () => {
+  const values: unknown[] = ['s', 'a "quoted" %text', { a: 1 }, [1, 2], new Uint8Array([1, 2, 3]), 0, null, true];
+  for (const v of values) {
+    for (const [type, source] of [['my.type', '/my/src'], ['wéird type', 'urn:a b']]) {
+      const direct = binaryReplyFor(v, type!, source!);
+      const viaEvent = toBinary(replyEventFor(v, type!, source!));
+      const strip = (h: Record<string, string>) => { const { 'ce-id': id, 'ce-time': time, ...rest } = h; return { rest, id, time }; };
+      const a = strip(direct.headers);
+      const b = strip(viaEvent.headers);
+      assert.deepEqual(a.rest, b.rest, `headers for ${JSON.stringify(v)}`);
+      assert.match(a.id!, /^[0-9a-f-]{36}$/);
+      assert.notEqual(a.id, b.id);
+      assert.match(a.time!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.deepEqual(direct.body, viaEvent.body);
+      assert.equal(direct.status, 200);
+    }
+  }
+  // header values are percent-encoded (HTTP binding §3.1.3.2)
+  assert.equal(binaryReplyFor(1, 'wéird type', '/s').headers['ce-type'], 'w%C3%A9ird%20type');
 });
