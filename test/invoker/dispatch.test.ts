@@ -1,0 +1,143 @@
+// The function's requests bypass fastify's router (invoker/server.ts dispatch → serveRaw), so
+// what fastify's catch-all used to do is ours to keep: the 503 for a request that arrives on a
+// kept-alive connection during a drain, a whole error answer for a stream that fails before its
+// first chunk, the fall-through from a runtime route, the request id, and injected requests
+// taking the production path. In-process invokers on real ports.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { createInvoker } from '../../invoker/server.js';
+import { readSettings } from '../../invoker/config.js';
+import { nodeRuntime } from '../../runtimes/node/index.js';
+import type { Runtime } from '../../runtimes/types.js';
+
+function settings(extra: Record<string, string> = {}) {
+  return readSettings(extra, { logLevel: 'silent' });
+}
+
+/** Writes raw HTTP/1.1 on one socket and collects everything that comes back until it closes. */
+function rawExchange(port: number, first: string, later: () => Promise<string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1');
+    let got = '';
+    sock.setEncoding('latin1');
+    sock.on('data', (d) => { got += d; });
+    sock.on('error', reject);
+    sock.on('close', () => resolve(got));
+    sock.write(first);
+    later().then((more) => sock.write(more), reject);
+    setTimeout(() => sock.destroy(), 8000).unref();
+  });
+}
+
+test('a request on a kept-alive connection after the drain began gets 503 and Connection: close; the one in flight completes', async () => {
+  let release!: () => void;
+  let started!: () => void;
+  const inFlight = new Promise<void>((r) => { started = r; });
+  const inv = createInvoker({
+    runtime: nodeRuntime({ default: () => { started(); return new Promise<string>((r) => { release = () => r('slow done'); }); } }),
+    settings: settings(),
+  });
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  const port = Number(new URL(addr).port);
+  let draining: Promise<void> | undefined;
+  const text = await rawExchange(port, 'GET /slow HTTP/1.1\r\nHost: x\r\n\r\n', async () => {
+    await inFlight;
+    draining = inv.drain(5000);
+    // Pipelined behind the slow one on the same connection: it reaches the server only now.
+    setTimeout(() => release(), 50);
+    return 'GET /next HTTP/1.1\r\nHost: x\r\n\r\n';
+  });
+  await draining;
+  const answers = text.split(/(?=HTTP\/1\.1 )/);
+  assert.equal(answers.length, 2, text);
+  assert.match(answers[0]!, /^HTTP\/1\.1 200 /);
+  assert.match(answers[0]!, /slow done$/);
+  assert.match(answers[1]!, /^HTTP\/1\.1 503 /);
+  assert.match(answers[1]!, /\r\nconnection: close\r\n/i);
+  assert.match(answers[1]!, /"error":"the function is shutting down"/);
+});
+
+test('a stream that fails before its first chunk gets a whole 500 JSON answer, not a cut connection', async () => {
+  const inv = createInvoker({
+    runtime: nodeRuntime({
+      // eslint-disable-next-line require-yield
+      default: () => ({ status: 200, headers: { 'x-set-before': 'yes' }, body: (async function* () { throw new Error('no data today'); })() }),
+    }),
+    settings: settings(),
+  });
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    const res = await fetch(addr + '/', { headers: { 'x-request-id': 'req-early-fail' } });
+    assert.equal(res.status, 500);
+    assert.equal(res.headers.get('x-set-before'), null, 'the failed answer does not keep the stream\'s headers');
+    const body = await res.json() as Record<string, unknown>;
+    assert.equal(body.requestId, 'req-early-fail');
+    assert.equal(body.error, 'Internal Server Error');
+    assert.equal(body.stack, undefined);
+    // and the server still serves
+    assert.equal((await fetch(addr + '/')).status, 500);
+  } finally { await inv.drain(1000); }
+});
+
+test('a client that leaves a stream stops its source', async () => {
+  let finallyRan!: () => void;
+  const stopped = new Promise<void>((r) => { finallyRan = r; });
+  const inv = createInvoker({
+    runtime: nodeRuntime({
+      default: () => (async function* () {
+        try { for (let i = 0; ; i++) { yield `tick ${i}\n`; await new Promise((r) => setTimeout(r, 10)); } } finally { finallyRan(); }
+      })(),
+    }),
+    settings: settings(),
+  });
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    const ac = new AbortController();
+    const res = await fetch(addr + '/', { signal: ac.signal });
+    const reader = res.body!.getReader();
+    assert.match(new TextDecoder().decode((await reader.read()).value), /tick 0/);
+    ac.abort();
+    await Promise.race([stopped, new Promise((_, rej) => setTimeout(() => rej(new Error('the generator kept running after the client left')), 3000))]);
+  } finally { await inv.drain(1000); }
+});
+
+test('a path under a runtime route that the route does not match falls through to the function; the route itself still gets its params', async () => {
+  const seen: string[] = [];
+  const runtime: Runtime = {
+    name: 'probe',
+    init: async () => {},
+    shutdown: async () => {},
+    invoke: (req) => { seen.push(`${req.method} ${req.path}`); return { kind: 'value', value: { via: 'function', body: req.body?.toString() } }; },
+    routes: [{ method: 'POST', url: '/api/items/:id/run', handler: (req) => Promise.resolve({ kind: 'value', value: { via: 'route', params: req.params, body: req.body?.toString() } }) }],
+  };
+  const inv = createInvoker({ runtime, settings: settings() });
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    const viaRoute = await fetch(addr + '/api/items/42/run', { method: 'POST', body: 'payload' });
+    assert.deepEqual(await viaRoute.json(), { via: 'route', params: { id: '42' }, body: 'payload' });
+    const fellThrough = await fetch(addr + '/api/items/42/run', { method: 'PUT', body: 'other' });
+    assert.deepEqual(await fellThrough.json(), { via: 'function', body: 'other' });
+    const elsewhere = await fetch(addr + '/health/liveness', { method: 'POST', body: 'x' });
+    assert.deepEqual(await elsewhere.json(), { via: 'function', body: 'x' });
+    assert.deepEqual(seen, ['PUT /api/items/42/run', 'POST /health/liveness']);
+    const live = await fetch(addr + '/health/liveness');
+    assert.deepEqual(await live.json(), { status: 'ok' });
+  } finally { await inv.drain(1000); }
+});
+
+test('request ids: x-request-id is kept, otherwise each request gets a distinct one; inject() takes the same path', async () => {
+  const inv = createInvoker({ runtime: nodeRuntime({ default: (_req: unknown, ctx: { requestId: string }) => ({ id: ctx.requestId }) }), settings: settings() });
+  await inv.start();
+  const given = await inv.inject({ method: 'GET', url: '/', headers: { 'x-request-id': 'mine-1' } });
+  assert.deepEqual(given.json(), { id: 'mine-1' });
+  const ids = new Set<string>();
+  for (let i = 0; i < 5; i++) ids.add((await inv.inject({ method: 'GET', url: '/' })).json().id);
+  assert.equal(ids.size, 5);
+  for (const id of ids) assert.match(id, /^[0-9a-f-]{13}[0-9a-z]{6}$/);
+  await inv.drain(1000);
+});
