@@ -112,7 +112,7 @@ test('a path under a runtime route that the route does not match falls through t
     init: async () => {},
     shutdown: async () => {},
     invoke: (req) => { seen.push(`${req.method} ${req.path}`); return { kind: 'value', value: { via: 'function', body: req.body?.toString() } }; },
-    routes: [{ method: 'POST', url: '/api/items/:id/run', handler: (req) => Promise.resolve({ kind: 'value', value: { via: 'route', params: req.params, body: req.body?.toString() } }) }],
+    routes: [{ method: 'POST', url: '/api/items/:id/run', handler: (req) => Promise.resolve({ kind: 'response', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ via: 'route', params: req.params, body: req.body?.toString() }) }) }],
   };
   const inv = createInvoker({ runtime, settings: settings() });
   await inv.start();
