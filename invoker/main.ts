@@ -36,9 +36,11 @@ export async function main(options: MainOptions): Promise<void> {
   // A throw in a timer or an unhandled rejection fails the request whose async context it came
   // from; the process keeps serving everyone else (issue 2, "Limits and failure").
   process.on('uncaughtException', (err) => {
+    if (runtime.claimUncaught?.(err, 'uncaughtException')) return;
     if (!invoker.failFromAsync(err)) log.error({ err }, 'uncaught exception outside a request; the function keeps running');
   });
   process.on('unhandledRejection', (err) => {
+    if (runtime.claimUncaught?.(err, 'unhandledRejection')) return;
     if (!invoker.failFromAsync(err)) log.error({ err }, 'unhandled rejection outside a request; the function keeps running');
   });
 

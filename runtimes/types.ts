@@ -98,6 +98,12 @@ export interface Runtime {
    * Lambda Invoke API). The invoker registers them before the catch-all.
    */
   routes?: RuntimeRoute[];
+  /**
+   * Offered every uncaught exception / unhandled rejection before the invoker attributes it to a
+   * request; true means the runtime handled it (the Lambda runtime's inline environment answers
+   * the running invocation in Lambda's shape).
+   */
+  claimUncaught?(err: unknown, origin: 'uncaughtException' | 'unhandledRejection'): boolean;
 }
 
 export interface RuntimeRoute {

@@ -1,10 +1,11 @@
 // The Lambda runtime: an unchanged AWS Lambda handler behind the fnkit invoker. The bundler
 // generates main({ runtime: () => lambdaRuntime({...from fn.yaml}) }); the user's code is not
 // bundled but loaded from the task root at run time, as AWS does. This file only wires: it
-// reads the environment once, picks the LambdaInvoker (the Node worker pool, or the custom
-// runtime's bootstrap host for provided.*), and puts the front doors and the Invoke API on it.
+// reads the environment once, picks the LambdaInvoker (the Node pool, its environments inline or
+// worker threads, or the custom runtime's bootstrap host for provided.*), and puts the front
+// doors and the Invoke API on it.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Runtime } from '../types.js';
 import type { LambdaInvoker } from './types.js';
 import { resolveSettings, type LambdaRuntimeOptions, type LambdaSettings } from './settings.js';
@@ -12,6 +13,8 @@ import { createWorkerPool } from './pool.js';
 import { createDispatcher } from './dispatch.js';
 import { createBootstrapInvoker } from './custom/bootstrap-invoker.js';
 import { invokeApiRoutes } from './invoke-api.js';
+import { inlineEnvironments } from './inline/host.js';
+import { functionArn } from './env.js';
 
 export type { LambdaRuntimeOptions, LambdaSettings };
 export { resolveSettings };
@@ -39,6 +42,11 @@ function stdoutLines(): (line: string) => void {
   };
 }
 
+/** LAMBDA_RUNTIME_DIR: where the runtime itself (the invoker bundle) lives. */
+function runtimeDirOf(): string {
+  return dirname(process.argv[1] ?? process.cwd());
+}
+
 function hasExecutableBootstrap(taskRoot: string): boolean {
   const p = join(taskRoot, 'bootstrap');
   if (!existsSync(p)) return false;
@@ -58,6 +66,7 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
   if (config.awsRuntime === undefined && hasExecutableBootstrap(taskRoot)) config.awsRuntime = 'provided.al2023';
   const settings = resolveSettings({ ...options, config, taskRoot }, processEnv);
   const log = extras.log ?? stdoutLines();
+  const inline = !settings.custom && settings.isolation === 'inline' ? inlineEnvironments(settings, functionArn(settings), runtimeDirOf(), log) : undefined;
   const invoker: LambdaInvoker = settings.custom
     ? createBootstrapInvoker({
         taskRoot: settings.taskRoot,
@@ -70,13 +79,17 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
         concurrency: settings.concurrency,
         baseEnv: processEnv,
       })
-    : createWorkerPool({ settings, log });
+    : createWorkerPool({ settings, log, runtimeDir: runtimeDirOf(), spawn: inline?.spawn });
   const dispatch = createDispatcher({ settings, invoker, log });
   return {
     name: 'lambda',
     init: () => invoker.init(),
     invoke: dispatch,
-    shutdown: () => invoker.shutdown(),
+    shutdown: async () => {
+      await invoker.shutdown();
+      await inline?.close();
+    },
     routes: invokeApiRoutes(invoker, { name: settings.name, timeout: settings.timeout, log }),
+    ...(inline ? { claimUncaught: inline.claim } : {}),
   };
 }

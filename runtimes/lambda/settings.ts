@@ -2,7 +2,7 @@
 // values the rest of the runtime uses. Pure: the caller passes the environment it read.
 import { FnkitError } from '../../src/errors.js';
 import type { LambdaSection } from '../../src/config/types.js';
-import { LAMBDA_AWS_RUNTIMES, LAMBDA_FRONT_DOORS } from '../../src/config/schema-lambda.js';
+import { LAMBDA_AWS_RUNTIMES, LAMBDA_FRONT_DOORS, LAMBDA_ISOLATIONS } from '../../src/config/schema-lambda.js';
 import { parseRoutes, type RouteTemplate } from './routes.js';
 import { parseHandlerName } from './handler-name.js';
 
@@ -33,6 +33,8 @@ export interface LambdaSettings {
   multiValueHeaders: boolean;
   memorySize: number;
   concurrency: number;
+  /** inline: the one environment on the server's thread; worker: a worker thread each. */
+  isolation: (typeof LAMBDA_ISOLATIONS)[number];
   region: string;
   logFormat: 'Text' | 'JSON';
   logLevel?: string;
@@ -116,6 +118,17 @@ export function resolveSettings(options: LambdaRuntimeOptions, processEnv: Recor
   for (const [k, v] of Object.entries(processEnv)) if (v !== undefined) env[k] = v;
   const userEnv: Record<string, string> = {};
   for (const k of Object.keys(options.env ?? {})) userEnv[k] = env[k]!;
+  const concurrency = int('concurrency', c.concurrency, 1, 256, 1);
+  // fn.yaml wins; FN_LAMBDA_ISOLATION is how an image or `fn run --env` chooses without it.
+  const isolationField = c.isolation !== undefined ? 'isolation' : 'isolation (FN_LAMBDA_ISOLATION)';
+  const isolation = oneOf(isolationField, c.isolation ?? (env.FN_LAMBDA_ISOLATION || undefined), LAMBDA_ISOLATIONS, concurrency === 1 ? 'inline' : 'worker');
+  if (isolation === 'inline' && concurrency > 1) {
+    throw bad(
+      'isolation',
+      `inline runs the one execution environment on the server's own thread, so it cannot run ${concurrency} invocations at once (concurrency: ${concurrency})`,
+      'use isolation: worker for concurrency above 1, or concurrency: 1 with inline',
+    );
+  }
   const region = (typeof c.region === 'string' ? c.region : undefined) ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   return {
     handler: options.handler,
@@ -130,7 +143,8 @@ export function resolveSettings(options: LambdaRuntimeOptions, processEnv: Recor
     binaryMediaTypes: strings('binaryMediaTypes', c.binaryMediaTypes),
     multiValueHeaders: multi === true,
     memorySize: int('memorySize', c.memorySize, 128, 10240, 1024),
-    concurrency: int('concurrency', c.concurrency, 1, 256, 1),
+    concurrency,
+    isolation,
     region,
     logFormat: oneOf('logFormat', c.logFormat ?? env.AWS_LAMBDA_LOG_FORMAT, ['Text', 'JSON'], 'Text'),
     logLevel: typeof c.logLevel === 'string' ? c.logLevel : env.AWS_LAMBDA_LOG_LEVEL,

@@ -5,12 +5,17 @@
 // ported code). See docs/lambda.md for what each key does.
 export const LAMBDA_AWS_RUNTIMES = ['nodejs20.x', 'nodejs22.x', 'nodejs24.x', 'provided.al2023', 'provided.al2'] as const;
 export const LAMBDA_FRONT_DOORS = ['http-api', 'rest-api', 'alb', 'function-url', 'raw'] as const;
+/** Where an execution environment runs: the server's own thread, or a worker thread each (docs/lambda.md). */
+export const LAMBDA_ISOLATIONS = ['inline', 'worker'] as const;
 export const LAMBDA_ROUTE_METHODS = ['ANY', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
 export const lambdaSchema = {
   type: 'object',
   additionalProperties: false,
   default: {},
+  // isolation: inline is one environment on the server's own thread: one invocation at a time.
+  if: { properties: { isolation: { const: 'inline' } }, required: ['isolation'] },
+  then: { properties: { concurrency: { maximum: 1 } } },
   properties: {
     /**
      * Which AWS runtime generation to mimic (nodejs24.x = promise-only handlers). No schema
@@ -39,8 +44,14 @@ export const lambdaSchema = {
     multiValueHeaders: { type: 'boolean', default: false },
     /** MB: AWS_LAMBDA_FUNCTION_MEMORY_SIZE, context.memoryLimitInMB and each worker's V8 heap cap. */
     memorySize: { type: 'integer', minimum: 128, maximum: 10240, default: 1024 },
-    /** Isolated workers, each running one invocation at a time; Knative containerConcurrency. */
+    /** Execution environments, each running one invocation at a time; Knative containerConcurrency. */
     concurrency: { type: 'integer', minimum: 1, maximum: 256, default: 1 },
+    /**
+     * inline: the one environment runs on the server's own thread (concurrency 1 only); worker:
+     * each environment is a worker thread. No schema default: unset means inline with
+     * concurrency 1 and worker otherwise, or FN_LAMBDA_ISOLATION.
+     */
+    isolation: { enum: [...LAMBDA_ISOLATIONS] },
     /** AWS_REGION / AWS_DEFAULT_REGION when the environment sets none. */
     region: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d+$' },
     /** Log line format of console.* (AWS_LAMBDA_LOG_FORMAT). */

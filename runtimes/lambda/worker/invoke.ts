@@ -16,8 +16,12 @@ export interface InvocationHooks {
   /** Exactly once per invocation: the JSON result text or the error. */
   succeed(payload: string): void;
   fail(error: unknown): void;
-  /** Runs `action` when the event loop drains (replaces any earlier action). */
-  onDrain(action: (() => void) | undefined): void;
+  /**
+   * Runs `action` when the event loop drains (replaces any earlier action). `completes`: the
+   * handler has completed (callback with callbackWaitsForEmptyEventLoop) and only waits for the
+   * drain; otherwise the action is what happens to a handler that never completes.
+   */
+  onDrain(action: (() => void) | undefined, completes?: boolean): void;
   /** RIC 3.x: the handler's synchronous call returned (a promise-like result or not). */
   called?(thenable: boolean): void;
   stream: StreamSink;
@@ -79,7 +83,7 @@ export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, 
       if (err !== undefined && err !== null) return hooks.fail(err);
       if (!completion.waitsForEmptyEventLoop) return succeed(result);
       // Still counts as the first completion: later calls are ignored even while this waits.
-      hooks.onDrain(() => setImmediate(() => succeed(result)));
+      hooks.onDrain(() => setImmediate(() => succeed(result)), true);
     }),
     done: once((err: unknown, result: unknown) => {
       if (err !== undefined && err !== null) hooks.fail(err);

@@ -16,12 +16,14 @@ export interface EnvironmentPort {
   post(m: FromWorker): void;
   /** One line of function output (console.*, START/END/REPORT). */
   write(line: string): void;
-  /** Runs fn on a fresh stack, soon (the next invocation after one finished). */
+  /** Runs fn on a fresh stack, soon: where the next invocation starts from. */
   defer(fn: () => void): void;
   /** An invocation starts running: the handler is called right after. */
   started(msg: InvokeMessage, h: LoadedHandler): void;
   /** The handler's synchronous call returned; `thenable`: it returned a promise-like. */
   called?(thenable: boolean): void;
+  /** The handler completed and now only waits for the event loop to drain. */
+  completing?(): void;
   /** The running invocation is over (answered, or failed). */
   ended(): void;
   /** The environment cannot go on: a worker exits with `code` (or, after a failed init, closes its port); inline resets. */
@@ -33,8 +35,12 @@ export interface Environment {
   receive(batch: InvokeMessage[]): void;
   /** An uncaught exception or unhandled rejection (already turned into AWS's error). */
   fatal(error: unknown, code: number): void;
-  /** The event loop drained: runs the running invocation's drain action; false when it had none. */
-  drained(): boolean;
+  /**
+   * The event loop drained: runs the running invocation's drain action; false when it had none.
+   * `completedOnly`: only the action of a handler that completed (inline: a never-completing
+   * handler ends at its timeout, see ../inline/drain.ts).
+   */
+  drained(completedOnly?: boolean): boolean;
   /** The invocation that runs now, if any. */
   readonly running: boolean;
 }
@@ -46,6 +52,7 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
 
   let current: { id: number; requestId: string; started: number } | undefined;
   let drainAction: (() => void) | undefined;
+  let drainCompletes = false;
   let initialised = false;
   let handler: LoadedHandler | undefined;
   // The pool may send the next invocation before this one ends (it saves a thread round trip);
@@ -97,8 +104,10 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
         errorLine('Invoke Error', payload);
         finish({ type: 'error', id, error: payload });
       },
-      onDrain: (action) => {
+      onDrain: (action, completes) => {
         drainAction = action;
+        drainCompletes = completes === true;
+        if (action && drainCompletes) port.completing?.();
       },
       called: port.called,
       stream: {
@@ -119,7 +128,7 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
       handler = h;
       initialised = true;
       port.post({ type: 'ready' });
-      startNext();
+      port.defer(startNext);
     },
     (e) => {
       const payload = toPayload(e);
@@ -154,11 +163,12 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
       }
       port.end(code);
     },
-    drained() {
+    drained(completedOnly) {
       const action = drainAction;
+      if (!action || (completedOnly && !drainCompletes)) return false;
       drainAction = undefined;
-      action?.();
-      return action !== undefined;
+      action();
+      return true;
     },
     get running() {
       return current !== undefined;
