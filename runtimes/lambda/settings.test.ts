@@ -59,3 +59,24 @@ test('env: an explicit process variable wins over fn.yaml env (as the bundle bak
   assert.deepEqual(s.userEnv, { B: '2', C: '4', LANG: 'de_DE.UTF-8' }, 'TZ is inherited, not the function\'s');
   assert.equal(penv.B, '2');
 });
+
+test('isolation: inline by default with concurrency 1, worker above; fn.yaml over FN_LAMBDA_ISOLATION', () => {
+  assert.equal(resolveSettings(base, {}).isolation, 'inline');
+  assert.equal(resolveSettings({ ...base, config: { concurrency: 4 } }, {}).isolation, 'worker');
+  assert.equal(resolveSettings({ ...base, config: { isolation: 'worker' } }, {}).isolation, 'worker');
+  assert.equal(resolveSettings(base, { FN_LAMBDA_ISOLATION: 'worker' }).isolation, 'worker');
+  assert.equal(resolveSettings({ ...base, config: { isolation: 'inline' } }, { FN_LAMBDA_ISOLATION: 'worker' }).isolation, 'inline');
+});
+
+test('isolation: a bad value names the field; inline with concurrency above 1 says why it cannot be', () => {
+  const fails = (config: Record<string, unknown>, env: Record<string, string>, re: RegExp) =>
+    assert.throws(
+      () => resolveSettings({ ...base, config }, env),
+      (e: unknown) => e instanceof FnkitError && e.code === 'FN_ERR_LAMBDA_CONFIG' && re.test(e.message),
+      JSON.stringify({ config, env }),
+    );
+  fails({ isolation: 'thread' }, {}, /^lambda\.isolation: must be one of inline, worker, got "thread"$/);
+  fails({}, { FN_LAMBDA_ISOLATION: 'process' }, /^lambda\.isolation \(FN_LAMBDA_ISOLATION\): must be one of inline, worker, got "process"$/);
+  fails({ isolation: 'inline', concurrency: 2 }, {}, /^lambda\.isolation: inline runs the one execution environment on the server's own thread, so it cannot run 2 invocations at once \(concurrency: 2\)$/);
+  fails({ concurrency: 3 }, { FN_LAMBDA_ISOLATION: 'inline' }, /cannot run 3 invocations at once/);
+});

@@ -10,6 +10,13 @@ import type { HttpReply as Reply } from '../support/http.js';
 const here = dirname(fileURLToPath(import.meta.url));
 export const fixtures = join(here, 'fixtures');
 
+/**
+ * The execution model the isolation-sensitive suites run under: each of them runs once as is
+ * (the default: inline with concurrency 1) and once from its `*.worker.test.ts` twin, which sets
+ * FN_LAMBDA_ISOLATION=worker before importing it (the invoker child inherits the variable).
+ */
+export const ISOLATION: 'inline' | 'worker' = process.env.FN_LAMBDA_ISOLATION === 'worker' ? 'worker' : 'inline';
+
 export interface LambdaServer {
   url: string;
   /** Function log lines (not the invoker's JSON lines). */

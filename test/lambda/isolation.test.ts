@@ -2,7 +2,7 @@
 // and failures that stay contained (issue 3 "isolation"; specs/lambda.md §3.2, §3.5, §3.13).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, serveLambda } from './helpers.js';
+import { ISOLATION, call, serveLambda } from './helpers.js';
 
 test('concurrency 1: concurrent HTTP requests never overlap inside the function', async () => {
   const s = await serveLambda({ fixture: 'basic', handler: 'index.route' });
@@ -136,7 +136,8 @@ test('requests waiting behind a timed-out one time out at their own deadline wit
   }
 });
 
-test('an environment that runs out of its memorySize fails alone with Runtime.OutOfMemory', async () => {
+// Inline has no heap of its own to cap: memorySize is the container's limit there (docs/lambda.md).
+if (ISOLATION === 'worker') test('an environment that runs out of its memorySize fails alone with Runtime.OutOfMemory', async () => {
   const s = await serveLambda({ fixture: 'basic', handler: 'index.route', timeout: 20, config: { memorySize: 128 } });
   try {
     const r = await call(s.url, { path: '/?h=oom' });
