@@ -2,7 +2,8 @@
 // Lambda handler returning {statusCode, body}, side by side with bare node:http (the floor), the
 // function run as production runs it (the `fn build` bundle: invoker + Lambda runtime in one
 // minified file, the handler loaded from the task root). Also the cost of the isolation model:
-// lambda.concurrency 1 vs 4 on a CPU-bound and on an I/O-bound (10 ms await) handler.
+// lambda.concurrency 1 in both execution models (isolation inline, the default, and worker) and
+// a pool of 4 workers, on a CPU-bound and on an I/O-bound (10 ms await) handler.
 // Throughput rounds are interleaved (every server in every round, order rotated); ratios are to
 // the floor measured in the same round. Same method as the invoker suite (server taskset -c 0,
 // wrk/autocannon taskset -c 1).
@@ -31,18 +32,20 @@ exports.handler = async (event) => {
   return { statusCode: 200, headers: { 'content-type': 'application/json' }, body };
 };
 `;
-function buildFunction(concurrency) {
-  const dir = join(tmp, `fn-c${concurrency}`);
+function buildFunction(concurrency, isolation) {
+  const dir = join(tmp, `fn-c${concurrency}-${isolation}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'fn.yaml'), `name: bench-lambda\nruntime: lambda\nhandler: index.handler\ntimeout: 30s\nlambda:\n  frontDoor: http-api\n  concurrency: ${concurrency}\n`);
+  writeFileSync(join(dir, 'fn.yaml'), `name: bench-lambda\nruntime: lambda\nhandler: index.handler\ntimeout: 30s\nlambda:\n  frontDoor: http-api\n  concurrency: ${concurrency}\n  isolation: ${isolation}\n`);
   writeFileSync(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
   writeFileSync(join(dir, 'index.js'), HANDLER);
   const built = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'lib', 'build-fnkit.ts'), dir, join(dir, 'out')], { cwd: root, encoding: 'utf8' });
   if (built.status !== 0) { console.error(built.stderr); process.exit(1); }
   return { dir, entry: built.stdout.trim() };
 }
-const c1 = buildFunction(1);
-const c4 = buildFunction(4);
+// concurrency 1 in both execution models (inline is the default there), and a pool of 4 workers.
+const c1 = buildFunction(1, 'inline');
+const c1w = buildFunction(1, 'worker');
+const c4 = buildFunction(4, 'worker');
 // The invoker suite's own function (node runtime, same {"hello":"world"}): separates the
 // invoker's cost from what the Lambda layer (front door + worker hop) adds.
 const nodeBuilt = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'lib', 'build-fnkit.ts'), join(here, '..', 'targets', 'fnkit'), join(tmp, 'node-out')], { cwd: root, encoding: 'utf8' });
@@ -62,12 +65,14 @@ const lambdaServer = (key, name, fn) => ({
 const servers = [
   { key: 'floor', name: 'node:http (floor)', argv: () => [node, join(here, '..', 'targets', 'floor.mjs')], env: (p) => ({ PORT: String(p) }) },
   { key: 'node', name: 'fnkit invoker, node runtime (reference)', argv: () => [node, nodeEntry], env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1' }) },
-  lambdaServer('c1', 'fnkit Lambda, HTTP API 2.0, concurrency 1', c1),
-  lambdaServer('c4', 'fnkit Lambda, HTTP API 2.0, concurrency 4', c4),
+  lambdaServer('c1', 'fnkit Lambda, HTTP API 2.0, concurrency 1, inline', c1),
+  lambdaServer('c1w', 'fnkit Lambda, HTTP API 2.0, concurrency 1, worker', c1w),
+  lambdaServer('c4', 'fnkit Lambda, HTTP API 2.0, concurrency 4, worker', c4),
 ];
+const LAMBDA_KEYS = ['c1', 'c1w', 'c4'];
 const workloads = [
-  { key: 'get', name: 'GET {statusCode, body}', path: '/', servers: ['floor', 'node', 'c1', 'c4'] },
-  { key: 'io', name: 'GET, handler awaits 10 ms', path: '/?sleep=10', servers: ['c1', 'c4'] },
+  { key: 'get', name: 'GET {statusCode, body}', path: '/', servers: ['floor', 'node', ...LAMBDA_KEYS] },
+  { key: 'io', name: 'GET, handler awaits 10 ms', path: '/?sleep=10', servers: LAMBDA_KEYS },
 ];
 
 function get(url) {
@@ -81,10 +86,10 @@ function get(url) {
 async function sanity(s, url) {
   const r = await get(url);
   if (r.status !== 200 || JSON.parse(r.body).hello !== 'world') throw new Error(`${s.name}: ${r.status} ${r.body}`);
-  if ((s.key === 'c1' || s.key === 'c4') && r.headers['content-type'] !== 'application/json') throw new Error(`${s.name}: content-type ${r.headers['content-type']}`);
+  if (LAMBDA_KEYS.includes(s.key) && r.headers['content-type'] !== 'application/json') throw new Error(`${s.name}: content-type ${r.headers['content-type']}`);
 }
 
-const results = Object.fromEntries(servers.map((s) => [s.key, { name: s.name, rps: { get: [], io: [] }, ratio: [], rss: [], cold: [], problems: [] }]));
+const results = Object.fromEntries(servers.map((s) => [s.key, { name: s.name, rps: { get: [], io: [] }, ratio: [], vsNode: [], rss: [], cold: [], problems: [] }]));
 
 for (let round = 0; round < ROUNDS; round++) {
   const running = [];
@@ -107,7 +112,7 @@ for (let round = 0; round < ROUNDS; round++) {
       got[s.key] = r.rps;
       log(`round ${round + 1}/${ROUNDS} ${w.key.padEnd(4)} ${s.name.padEnd(44)} ${r.rps.toFixed(0)} req/s`);
     }
-    if (w.key === 'get') for (const k of ['node', 'c1', 'c4']) results[k].ratio.push(got[k] / got.floor);
+    if (w.key === 'get') for (const k of ['node', ...LAMBDA_KEYS]) { results[k].ratio.push(got[k] / got.floor); results[k].vsNode.push(got[k] / got.node); }
   }
   for (const { s, proc } of running) results[s.key].rss.push(rssBytes(proc.pid));
   for (const { proc } of running) await stop(proc);
@@ -145,6 +150,7 @@ for (const s of servers) {
     get: median(r.rps.get),
     io: median(r.rps.io),
     ratioGet: s.key === 'floor' ? 1 : median(r.ratio),
+    ratioNode: s.key === 'floor' ? undefined : median(r.vsNode),
     coldMs: median(r.cold),
     rssMiB: median(r.rss) / 1048576,
   };
@@ -155,15 +161,15 @@ lines.push('### Lambda: HTTP API 2.0 front door vs bare node:http (`npm run benc
 lines.push('');
 lines.push(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs). ${describeMethod({ connections: CONNECTIONS, duration: DURATION })}; ${ROUNDS} interleaved round(s), 1 s warm-up before each run, medians; the × floor column is the median of per-round ratios. Cold start = spawn to first 200 (includes the worker's module init), median of ${COLD_N}. serverless-offline 13 in-process measured 0.105 × floor on this kind of machine (shared/environment.md).`);
 lines.push('');
-lines.push('| server | GET req/s | × floor | GET with a 10 ms await, req/s | cold start ms | RSS MiB |');
-lines.push('|---|---:|---:|---:|---:|---:|');
+lines.push('| server | GET req/s | × floor | × node runtime | GET with a 10 ms await, req/s | cold start ms | RSS MiB |');
+lines.push('|---|---:|---:|---:|---:|---:|---:|');
 for (const s of servers) {
   const x = summary[s.key];
-  lines.push(`| ${x.name} | ${fx(x.get, 0)} | ${fx(x.ratioGet)} | ${s.key === 'floor' || s.key === 'node' ? '-' : fx(x.io, 0)} | ${fx(x.coldMs, 0)} | ${fx(x.rssMiB, 1)} |`);
+  lines.push(`| ${x.name} | ${fx(x.get, 0)} | ${fx(x.ratioGet)} | ${s.key === 'floor' ? '-' : fx(x.ratioNode)} | ${s.key === 'floor' || s.key === 'node' ? '-' : fx(x.io, 0)} | ${fx(x.coldMs, 0)} | ${fx(x.rssMiB, 1)} |`);
 }
 lines.push('');
 const verdict = summary.c1.ratioGet >= GOAL ? 'PASS' : 'MISS';
-lines.push(`Target: Lambda GET ≥ ${GOAL} × floor: measured ${fx(summary.c1.ratioGet)} (concurrency 1) → ${verdict}. Against the invoker's own node runtime on the same GET (what the Lambda layer, front door + worker hop + log lines, adds or saves): ${fx(summary.c1.get / summary.node.get)} ×. Pool cost: concurrency 4 vs 1 = ${fx(summary.c4.get / summary.c1.get)} × on the CPU-bound GET (one core: more workers cannot add CPU), ${fx(summary.c4.io / summary.c1.io)} × on the 10 ms I/O-bound GET (one invocation at a time per worker caps it at ~100 req/s per worker).`);
+lines.push(`Target: Lambda GET ≥ ${GOAL} × floor: measured ${fx(summary.c1.ratioGet)} (concurrency 1, inline: the default) → ${verdict}; the same function with \`isolation: worker\` ${fx(summary.c1w.ratioGet)}. Against the invoker's own node runtime on the same GET (what the Lambda layer, front door + log lines, and for worker the thread hop, adds): inline ${fx(summary.c1.ratioNode)} ×, worker ${fx(summary.c1w.ratioNode)} ×. Pool cost: 4 workers vs 1 = ${fx(summary.c4.get / summary.c1w.get)} × on the CPU-bound GET (one core: more workers cannot add CPU), ${fx(summary.c4.io / summary.c1w.io)} × on the 10 ms I/O-bound GET (one invocation at a time per environment caps it at ~100 req/s per environment).`);
 lines.push('');
 lines.push(`Isolation mechanism (one core, medians of ${isoRuns.length} probe runs): a worker thread starts in ${fx(iso.workerStartMs, 0)} ms vs ${fx(iso.childStartMs, 0)} ms for a child process, and a one-at-a-time message round trip costs ${fx(iso.workerRttUs, 1)} µs vs ${fx(iso.childRttUs, 1)} µs over IPC: fnkit uses worker threads.`);
 const problems = servers.flatMap((s) => results[s.key].problems.map((p) => `${s.name}: ${p}`));

@@ -65,7 +65,7 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
   const taskRoot = options.taskRoot ?? processEnv.LAMBDA_TASK_ROOT ?? process.cwd();
   if (config.awsRuntime === undefined && hasExecutableBootstrap(taskRoot)) config.awsRuntime = 'provided.al2023';
   const settings = resolveSettings({ ...options, config, taskRoot }, processEnv);
-  const log = extras.log ?? stdoutLines();
+  const log = extras.log ?? (process.env.H20_NOLOG ? () => {} : stdoutLines());
   const inline = !settings.custom && settings.isolation === 'inline' ? inlineEnvironments(settings, functionArn(settings), runtimeDirOf(), log) : undefined;
   const invoker: LambdaInvoker = settings.custom
     ? createBootstrapInvoker({

@@ -20,6 +20,7 @@ import { functionArn } from './env.js';
 import { ChunkChannel, readPrelude } from './channel.js';
 import { preludeOf } from './environment.js';
 import { workerThreads } from './worker-host.js';
+import { isJsonData } from './json-data.js';
 
 export interface PoolOptions {
   settings: LambdaSettings;
@@ -43,6 +44,8 @@ export interface EnvironmentEvents {
 /** The pool's hold on one execution environment, a worker thread or the inline one. */
 export interface EnvironmentHandle {
   send(batch: InvokeMessage[]): void;
+  /** The environment runs on the pool's thread: a plain-JSON event may be handed over as is. */
+  readonly sharesThread?: boolean;
   terminate(): Promise<void>;
 }
 
@@ -200,16 +203,22 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   function send(e: Env, job: Job): void {
     job.env = e;
     e.jobs.push(job);
+    const event = job.req.event === undefined ? null : job.req.event;
+    const asValue = e.handle.sharesThread === true && isJsonData(event);
     const msg: InvokeMessage = {
       type: 'invoke',
       id: job.id,
       requestId: job.req.requestId,
-      event: JSON.stringify(job.req.event === undefined ? null : job.req.event),
+      event: asValue ? '' : JSON.stringify(event),
       deadline: job.req.deadline,
       clientContext: job.req.clientContext === undefined ? undefined : JSON.stringify(job.req.clientContext),
       identity: job.req.identity === undefined ? undefined : JSON.stringify(job.req.identity),
       traceId: job.req.traceId,
     };
+    if (asValue) {
+      msg.value = event;
+      msg.hasValue = true;
+    }
     // One message per turn of the event loop, not per invocation: each message wakes the
     // worker thread, and on a quiet core every wake-up is a thread switch there and back
     // (~40 µs measured, docs/lambda.md), which a batch pays once for all requests read in this turn.

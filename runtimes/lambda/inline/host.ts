@@ -26,6 +26,7 @@ import { isPromiseOnly } from '../worker/loader.js';
 import { startWatchdog, type Watchdog } from './watchdog.js';
 import { freshModules } from './fresh-modules.js';
 import { createDrainTracker } from './drain.js';
+import { atNativeCallback } from './safe-point.js';
 
 /** How long past its deadline a handler may hold the thread before the watchdog interrupts it. */
 export const WATCHDOG_GRACE_MS = 500;
@@ -97,17 +98,27 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
   // timer or immediate pushes it from JS: watchdog.ts). One wake-up per turn carries every queued job.
   const wakeups = new MessageChannel();
   const jobs: Array<() => void> = [];
+  let posted = false;
   wakeups.port2.on('message', () => {
-    const fn = jobs.shift();
-    // Posted before running: a job the watchdog stops must not strand the ones behind it.
-    if (jobs.length > 0) wakeups.port1.postMessage(null);
-    fn?.();
+    posted = false;
+    while (jobs.length > 0) {
+      const fn = jobs.shift()!;
+      // Posted before running: a job the watchdog stops must not strand the ones behind it.
+      if (jobs.length > 0 && !posted) {
+        posted = true;
+        wakeups.port1.postMessage(null);
+      }
+      fn();
+    }
   });
   // The server keeps itself alive; these must not.
   wakeups.port1.unref();
   wakeups.port2.unref();
   const wake = (fn: () => void) => {
-    if (jobs.push(fn) === 1) wakeups.port1.postMessage(null);
+    if (jobs.push(fn) === 1 && !posted) {
+      posted = true;
+      wakeups.port1.postMessage(null);
+    }
   };
 
   const spawn: SpawnEnvironment = (events) => {
@@ -133,7 +144,7 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
       write(line) {
         if (inst.alive) log(line);
       },
-      defer: wake,
+      defer: (fn) => (jobs.length === 0 && atNativeCallback() ? fn() : wake(fn)),
       started(msg: InvokeMessage, h) {
         seq = (seq + 1) & 0x7fffffff || 1;
         watchdog?.arm(seq, msg.deadline);
@@ -155,7 +166,11 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
       inst.env = startEnvironment(cfg, port);
     });
     return {
+      sharesThread: true,
       send(batch) {
+        // The pool sends once per turn of its loop (after the turn's requests were read), so one
+        // wake-up starts them; starting each from its own request's callback measured slower
+        // (responses then leave one at a time: docs/lambda.md).
         wake(() => {
           if (inst.alive) inst.env.receive(batch);
         });

@@ -22,15 +22,18 @@ const { Session } = require('node:inspector');
 const i32 = new Int32Array(workerData.sab, 0, 2);
 const f64 = new Float64Array(workerData.sab, 8, 1);
 const grace = workerData.graceMs;
-const session = new Session();
-session.connectToMainThread();
 for (;;) {
   const seq = Atomics.load(i32, ${SEQ});
   if (seq === 0) { Atomics.wait(i32, ${WAKE}, 0, 250); continue; }
   const early = f64[0] + grace - Date.now();
   if (early > 0) { Atomics.wait(i32, ${WAKE}, 0, Math.min(early, 250)); continue; }
   if (Atomics.load(i32, ${SEQ}) !== seq) continue;
+  // Connected only for this: a session left open would make the process wait for "the debugger"
+  // to disconnect when it exits.
+  const session = new Session();
+  session.connectToMainThread();
   session.post('Runtime.terminateExecution');
+  session.disconnect();
   // Once per invocation: wait until the main thread has moved on.
   while (Atomics.load(i32, ${SEQ}) === seq) Atomics.wait(i32, ${WAKE}, 0, 50);
 }

@@ -59,7 +59,7 @@ export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, 
   };
   let event: unknown;
   try {
-    event = JSON.parse(msg.event);
+    event = msg.hasValue ? msg.value : JSON.parse(msg.event);
   } catch (e) {
     hooks.fail(e);
     return;

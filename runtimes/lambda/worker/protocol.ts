@@ -30,6 +30,12 @@ export interface InvokeMessage {
   requestId: string;
   /** The event as JSON text. */
   event: string;
+  /**
+   * The event itself, instead of `event`, when it is plain JSON data (json-data.ts) and the
+   * environment runs on the pool's own thread (isolation: inline): no text round trip.
+   */
+  value?: unknown;
+  hasValue?: true;
   deadline: number;
   /** JSON text of the client context / cognito identity, when present. */
   clientContext?: string;
