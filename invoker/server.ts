@@ -121,6 +121,9 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   }
   const metrics = new RequestMetrics(knative);
   const als = new AsyncLocalStorage<Pending>();
+  // Per request async context only when the runtime's user code could throw into this thread
+  // unattributed (runtimes/types.ts attributesAsyncErrors).
+  const trackContext = runtime.attributesAsyncErrors !== true;
   const inflight = new Set<Pending>();
   const perRequestDebug = settings.logLevel === 'debug' || settings.logLevel === 'trace';
   let ready = false;
@@ -308,7 +311,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   function run(p: Pending, call: Call): void {
     let r: RuntimeResult | Promise<RuntimeResult>;
     try {
-      r = als.run(p, call, p);
+      r = trackContext ? als.run(p, call, p) : call(p);
     } catch (e) {
       fail(p, e);
       return;

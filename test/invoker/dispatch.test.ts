@@ -141,3 +141,29 @@ test('request ids: x-request-id is kept, otherwise each request gets a distinct 
   for (const id of ids) assert.match(id, /^[0-9a-f-]{13}[0-9a-z]{6}$/);
   await inv.drain(1000);
 });
+
+test('async errors are attributed through the request context unless the runtime attributes its own (attributesAsyncErrors)', async () => {
+  for (const owns of [false, true]) {
+    let attributed: boolean | undefined;
+    const runtime: Runtime = {
+      name: 'probe',
+      attributesAsyncErrors: owns,
+      init: async () => {},
+      shutdown: async () => {},
+      // As a process-level uncaughtException handler would, from a timer the request scheduled.
+      invoke: () => new Promise((resolve) => {
+        setTimeout(() => {
+          attributed = inv.failFromAsync(new Error('thrown in a timer'));
+          if (!attributed) resolve({ kind: 'value', value: 'answered by the runtime' });
+        }, 5);
+      }),
+    };
+    const inv = createInvoker({ runtime, settings: settings() });
+    await inv.start();
+    const res = await inv.inject({ method: 'GET', url: '/' });
+    assert.equal(attributed, !owns);
+    if (owns) assert.equal(res.body, 'answered by the runtime');
+    else assert.equal(res.statusCode, 500);
+    await inv.drain(100);
+  }
+});
