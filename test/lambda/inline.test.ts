@@ -132,3 +132,15 @@ test('inline: process.exit between invocations is not the function\'s to interce
     await s.stop();
   }
 });
+
+test('inline: 200 queued handlers that answer synchronously (callback) all run, in order, one at a time', async () => {
+  const s = await serveLambda({ fixture: 'basic', handler: 'index.route', config: { isolation: 'inline' }, env: { AWS_LAMBDA_NODEJS_DISABLE_CALLBACK_WARNING: '1' } });
+  try {
+    const replies = await Promise.all(Array.from({ length: 200 }, () => call(s.url, { path: '/?h=cbImmediate' })));
+    assert.ok(replies.every((r) => r.status === 200 && r.text === 'cb'));
+    const counts = await Promise.all(Array.from({ length: 20 }, () => counter(s.url)));
+    assert.deepEqual(counts.map((c) => c.invocations).sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i + 1));
+  } finally {
+    await s.stop();
+  }
+});

@@ -99,8 +99,11 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
   const wakeups = new MessageChannel();
   const jobs: Array<() => void> = [];
   let posted = false;
+  let deferring = false;
   wakeups.port2.on('message', () => {
     posted = false;
+    // A start the watchdog stopped never reached its `finally`.
+    deferring = false;
     while (jobs.length > 0) {
       const fn = jobs.shift()!;
       // Posted before running: a job the watchdog stops must not strand the ones behind it.
@@ -144,7 +147,18 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
       write(line) {
         if (inst.alive) log(line);
       },
-      defer: (fn) => (jobs.length === 0 && atNativeCallback() ? fn() : wake(fn)),
+      // The next invocation after one finished: on this stack when that is safe (and not
+      // already inside such a start, so a run of handlers that answer synchronously does not
+      // nest), else from the next wake-up.
+      defer(fn) {
+        if (deferring || jobs.length > 0 || !atNativeCallback()) return wake(fn);
+        deferring = true;
+        try {
+          fn();
+        } finally {
+          deferring = false;
+        }
+      },
       started(msg: InvokeMessage, h) {
         seq = (seq + 1) & 0x7fffffff || 1;
         watchdog?.arm(seq, msg.deadline);
@@ -168,9 +182,8 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
     return {
       sharesThread: true,
       send(batch) {
-        // The pool sends once per turn of its loop (after the turn's requests were read), so one
-        // wake-up starts them; starting each from its own request's callback measured slower
-        // (responses then leave one at a time: docs/lambda.md).
+        // The invocations sent in one turn share one wake-up; starting each from its own
+        // request's callback measured slower (docs/lambda.md).
         wake(() => {
           if (inst.alive) inst.env.receive(batch);
         });
