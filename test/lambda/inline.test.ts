@@ -144,3 +144,16 @@ test('inline: 200 queued handlers that answer synchronously (callback) all run, 
     await s.stop();
   }
 });
+
+test('inline: process.exit during module init fails the invocation that triggered it with Runtime.ExitError; the server stays up', async () => {
+  const s = await serveLambda({ fixture: 'init-exits', handler: 'index.handler', config: { isolation: 'inline' }, env: { EXIT_AT_INIT: '1' } });
+  try {
+    const r = await call(s.url);
+    assert.equal(r.status, 500);
+    await s.waitFor(/"errorType":"Runtime\.ExitError","errorMessage":"Runtime exited with error: exit status 2"/);
+    assert.equal((await call(s.url, { path: '/health/liveness' })).status, 200);
+    assert.equal(s.proc.exitCode, null);
+  } finally {
+    await s.stop();
+  }
+});
