@@ -1,6 +1,8 @@
-// The environment a Lambda execution environment sees (specs/lambda.md §3.4). Each worker gets
-// its own copy built here; the invoker's own process.env is never written (serverless-offline's
-// in-process runner mutates the shared process.env, §4). Pure.
+// The environment a Lambda execution environment sees (specs/lambda.md §3.4), built here. A
+// worker thread gets its own copy and the invoker's process.env is never written (serverless-
+// offline's in-process runner mutates a shared process.env under concurrent handlers, §4); the
+// one inline environment (isolation: inline) sets it on the process, whose only function it is
+// (inline/host.ts). Pure.
 import type { LambdaSettings } from './settings.js';
 
 export interface EnvironmentIdentity {

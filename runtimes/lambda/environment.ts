@@ -1,5 +1,5 @@
-// What one execution environment (worker thread) is started with: its environment variables
-// and the worker's configuration; plus the small pieces the pool uses on a worker's output.
+// What one execution environment (a worker thread, or the inline one) is started with: its
+// environment variables and configuration; plus the small pieces the pool uses on a worker's output.
 import { randomBytes } from 'node:crypto';
 import type { WorkerConfig } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
