@@ -65,7 +65,7 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
   const taskRoot = options.taskRoot ?? processEnv.LAMBDA_TASK_ROOT ?? process.cwd();
   if (config.awsRuntime === undefined && hasExecutableBootstrap(taskRoot)) config.awsRuntime = 'provided.al2023';
   const settings = resolveSettings({ ...options, config, taskRoot }, processEnv);
-  const log = extras.log ?? (process.env.H20_NOLOG ? () => {} : stdoutLines());
+  const log = extras.log ?? stdoutLines();
   const inline = !settings.custom && settings.isolation === 'inline' ? inlineEnvironments(settings, functionArn(settings), runtimeDirOf(), log) : undefined;
   const invoker: LambdaInvoker = settings.custom
     ? createBootstrapInvoker({
@@ -90,6 +90,9 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
       await inline?.close();
     },
     routes: invokeApiRoutes(invoker, { name: settings.name, timeout: settings.timeout, log }),
+    // User code runs in worker threads, a bootstrap process, or inline behind claimUncaught:
+    // either way its asynchronous errors are attributed here, not by the invoker.
+    attributesAsyncErrors: true,
     ...(inline ? { claimUncaught: inline.claim } : {}),
   };
 }

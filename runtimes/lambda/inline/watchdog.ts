@@ -9,8 +9,9 @@
 // What termination cannot survive: V8 skips the terminated callback's `finally` blocks, so a
 // loop inside a setTimeout/setInterval/setImmediate callback leaves Node's async-context stack
 // pushed and Node ends the process ("async hook stack has become corrupted"; measured on Node 20
-// and 24). A loop in the handler itself, in a promise continuation (after an await), a
-// process.nextTick or an I/O callback is stopped and the server keeps serving. docs/lambda.md.
+// and 24); so does one in a promise continuation while promise hooks run (AsyncLocalStorage on
+// Node 20/22, which the invoker leaves off for the Lambda runtime). A loop in the handler itself
+// or after an await is stopped and the server keeps serving. docs/lambda.md.
 import { Worker } from 'node:worker_threads';
 
 const SEQ = 0;
