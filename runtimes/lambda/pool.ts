@@ -236,10 +236,14 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     if (!e.dead && !closed && batch.length > 0) e.handle.send(batch);
   }
 
+  function timedOut(job: Job): InvokeOutcome {
+    return { ok: false, kind: 'timeout', error: { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${job.req.requestId} Error: ${timeoutMessage(s.timeout)}` } };
+  }
+
   function onTimeout(job: Job): void {
     if (job.finished) return;
     const message = timeoutMessage(s.timeout);
-    const error = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${job.req.requestId} Error: ${message}` };
+    const { error } = timedOut(job) as { error: LambdaErrorPayload };
     const e = job.env;
     if (!e || e.jobs[0] !== job) {
       // Still waiting (in the pool's queue, or in the worker behind the running one): it never
@@ -274,7 +278,9 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
         finishJob(job, { ok: false, kind: m.fatal ? 'crash' : 'handled', error: m.error });
         return schedule();
       case 'skipped':
-        finishJob(job);
+        // Its deadline passed while it waited: usually the pool's timer answered it already, but
+        // the environment's clock may get there first (inline after a reset, every time).
+        finishJob(job, timedOut(job));
         return schedule();
       case 'stream-head': {
         const ch = (job.channel = new ChunkChannel());

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createWorkerPool } from '../../runtimes/lambda/pool.js';
+import { createWorkerPool, type SpawnEnvironment } from '../../runtimes/lambda/pool.js';
 import { resolveSettings } from '../../runtimes/lambda/settings.js';
 import { fixtures } from './helpers.js';
 
@@ -46,6 +46,30 @@ test('concurrency 1: an invocation waiting inside the worker times out at its de
     // The worker skipped it: it never logged a START.
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(!lines.some((l) => l.startsWith(`START RequestId: ${waitingId}`)), lines.join('\n'));
+  } finally {
+    await pool.shutdown();
+  }
+});
+
+test('an invocation the environment reports as skipped (its deadline passed while it waited) is answered with the timeout, even before the pool\'s own timer', async () => {
+  // An environment whose clock is always past the deadline: it skips everything it is sent.
+  const spawn: SpawnEnvironment = (events) => {
+    queueMicrotask(() => events.message({ type: 'ready' }));
+    return {
+      send: (batch) => queueMicrotask(() => { for (const m of batch) events.message({ type: 'skipped', id: m.id }); }),
+      terminate: async () => undefined,
+    };
+  };
+  const pool = createWorkerPool({ settings: settings('index.counter'), log: () => undefined, spawn });
+  try {
+    await pool.init();
+    const t0 = Date.now();
+    const outcomes = await Promise.all(Array.from({ length: 3 }, () => pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: Date.now() + 5000, signal })));
+    assert.ok(Date.now() - t0 < 1000, 'answered when skipped, not at the 5 s deadline');
+    for (const o of outcomes) {
+      assert.equal(o.ok, false);
+      assert.ok(!o.ok && o.kind === 'timeout' && o.error.errorType === 'Sandbox.Timedout' && /Task timed out after 5\.00 seconds/.test(o.error.errorMessage));
+    }
   } finally {
     await pool.shutdown();
   }

@@ -1,8 +1,9 @@
 // A fresh module graph for the function after a reset on the server's own thread (isolation:
 // inline), as AWS re-initialises a new runtime after a timeout or crash: CommonJS files under the
 // task root leave require.cache; ESM files under it are imported again under a new URL (a
-// resolve hook, registered at the first reset only, appends ?fnkit-env=N to file: URLs under the
-// task root). The old instances stay in memory (ESM cannot be unloaded): a function that keeps
+// resolve hook, registered at the first reset of a function loaded by import(), appends
+// ?fnkit-env=N to file: URLs under the task root). A CommonJS handler's own dynamic import() of
+// an ESM file keeps that file's first instance. The old instances stay in memory (ESM cannot be unloaded): a function that keeps
 // timing out grows the heap until the container's memory limit restarts it.
 import { createRequire, register } from 'node:module';
 import { sep } from 'node:path';
@@ -20,8 +21,12 @@ export async function resolve(specifier, context, next) {
 `;
 
 export interface FreshModules {
-  /** Forget the function's modules: the next load evaluates every file under the task root again. */
-  renew(): void;
+  /**
+   * Forget the function's modules: the next load evaluates every file under the task root again.
+   * `esm`: the function loaded through import(); only then is the resolve hook registered (its
+   * start blocks the thread ~60 ms, and every later import() asks the hooks thread).
+   */
+  renew(esm: boolean): void;
 }
 
 /** `keep`: files and folders under the task root that are not the function's (the invoker's own bundle). */
@@ -31,11 +36,11 @@ export function freshModules(taskRoot: string, keep: string[]): FreshModules {
   const kept = (file: string) => keep.some((k) => file === k || file.startsWith(k + sep));
   let registered = false;
   return {
-    renew() {
+    renew(esm) {
       const cache = createRequire(prefix).cache;
       for (const file of Object.keys(cache)) if (file.startsWith(prefix) && !kept(file)) delete cache[file];
       Atomics.add(gen, 0, 1);
-      if (!registered) {
+      if (esm && !registered) {
         registered = true;
         register(`data:text/javascript,${encodeURIComponent(HOOK)}`, {
           data: { gen: gen.buffer, root: pathToFileURL(prefix).href, skip: keep.map((k) => pathToFileURL(k).href) },

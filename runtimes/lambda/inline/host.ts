@@ -58,6 +58,7 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
   let closed = false;
   let watchdog: Watchdog | undefined;
   let spawned = 0;
+  let loadedViaImport = false;
   /** Numbers the running invocation for the watchdog (0 = none). */
   let seq = 0;
   const tracker = createDrainTracker();
@@ -131,7 +132,7 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
     }
     const inst: Instance = { env: undefined as unknown as Environment, events, alive: true, loading: true };
     active = inst;
-    if (spawned > 1) modules.renew();
+    if (spawned > 1) modules.renew(loadedViaImport);
     const { env, cfg } = environmentFor(s, arn, runtimeDir);
     setProcessEnv(env);
     const tracksDrain = !isPromiseOnly(cfg.awsRuntime);
@@ -150,6 +151,9 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
       // The next invocation after one finished: on this stack when that is safe (and not
       // already inside such a start, so a run of handlers that answer synchronously does not
       // nest), else from the next wake-up.
+      loaded(h) {
+        if (h.viaImport) loadedViaImport = true;
+      },
       defer(fn) {
         if (deferring || jobs.length > 0 || !atNativeCallback()) return wake(fn);
         deferring = true;

@@ -22,6 +22,8 @@ export interface LoadedHandler {
   /** 3.x: handler.constructor.name === 'AsyncFunction'. */
   isAsync: boolean;
   argsNum: number;
+  /** The module came through import() (ESM, or any file under nodejs24.x). */
+  viaImport: boolean;
 }
 
 export function isPromiseOnly(awsRuntime: string): boolean {
@@ -46,7 +48,11 @@ function hasPackageJsonTypeModule(file: string): boolean {
   }
 }
 
+/** Set when the handler module is loaded with import() rather than require(). */
+let imported = false;
+
 async function importFile(file: string): Promise<unknown> {
+  imported = true;
   return import(pathToFileURL(file).href);
 }
 
@@ -84,6 +90,7 @@ export async function loadHandler(appRoot: string, handlerString: string, awsRun
   const { moduleRoot, module, exportPath } = parseHandlerName(handlerString);
   const v4 = isPromiseOnly(awsRuntime);
   let mod: any;
+  imported = false;
   try {
     mod = v4 ? await loadModule4(appRoot, moduleRoot, module) : await loadModule3(appRoot, moduleRoot, module);
   } catch (e) {
@@ -103,6 +110,7 @@ export async function loadHandler(appRoot: string, handlerString: string, awsRun
     highWaterMark: typeof hwm === 'number' && hwm > 0 ? hwm : undefined,
     isAsync: fn.constructor?.name === 'AsyncFunction',
     argsNum: fn.length,
+    viaImport: imported,
   };
   if (loaded.argsNum >= 3 && !streaming) {
     // nodejs24.x removed callbacks; the test is arity only (RIC 4.x callback-deprecation.ts).

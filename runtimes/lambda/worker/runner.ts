@@ -20,6 +20,8 @@ export interface EnvironmentPort {
   defer(fn: () => void): void;
   /** An invocation starts running: the handler is called right after. */
   started(msg: InvokeMessage, h: LoadedHandler): void;
+  /** The handler module loaded (before 'ready' is posted). */
+  loaded?(h: LoadedHandler): void;
   /** The handler's synchronous call returned; `thenable`: it returned a promise-like. */
   called?(thenable: boolean): void;
   /** The handler completed and now only waits for the event loop to drain. */
@@ -127,6 +129,7 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     (h) => {
       handler = h;
       initialised = true;
+      port.loaded?.(h);
       port.post({ type: 'ready' });
       port.defer(startNext);
     },
