@@ -128,8 +128,13 @@ test('requests waiting behind a timed-out one time out at their own deadline wit
     assert.deepEqual(replies.map((r) => r.status), Array(10).fill(500));
     assert.ok(Date.now() - t0 < 4000, 'every one answered at its own deadline, not one after another');
     await s.waitFor(/Task timed out after 1\.00 seconds/);
-    const starts = s.lines.filter((l) => l.startsWith('START RequestId:')).length;
-    assert.equal(starts, 1, 'only the first one ever started');
+    // The first one started. One that arrived a little later may start too, on the fresh
+    // environment, if that is ready before its own deadline (inline re-initialises in a few ms):
+    // then it times out as well. None waited past its deadline to run, none ran to the end.
+    const started = s.lines.filter((l) => l.startsWith('START RequestId:')).map((l) => l.split(' ')[2]);
+    assert.ok(started.length >= 1 && started.length < 10, `${started.length} started`);
+    for (const id of started) assert.ok(s.lines.some((l) => l.includes(`${id} Task timed out after 1.00 seconds`)), `${id} was stopped by its timeout`);
+    assert.ok(!s.lines.some((l) => l.startsWith('END RequestId:')), 'none ran to completion');
     assert.equal((await call(s.url, { path: '/?h=counter' })).json().invocations, 1);
   } finally {
     await s.stop();
