@@ -4,7 +4,7 @@
 // is terminated, a crashed one is gone; either way the next request gets a freshly initialised
 // environment (module init again, as AWS re-inits after a reset), and the server itself never
 // goes down. An environment is a worker thread (worker-host.ts, isolation: worker) or the
-// server's own thread (inline.ts, isolation: inline, concurrency 1 only); the pool does not
+// server's own thread (inline/host.ts, isolation: inline, concurrency 1 only); the pool does not
 // know which.
 //
 // With one environment, the next invocations are sent before the current one ends (the

@@ -2,7 +2,7 @@
 // the `awslambda` global, load the handler once (init), then run invocations one at a time as
 // the pool sends them, with START/END/REPORT lines and AWS's error reports. It talks to the pool
 // only through an EnvironmentPort: worker/main.ts gives it a worker thread's port (isolation:
-// worker), ../inline.ts a direct one on the server's own thread (isolation: inline).
+// worker), ../inline/host.ts a direct one on the server's own thread (isolation: inline).
 import { getHeapStatistics } from 'node:v8';
 import type { FromWorker, InvokeMessage, WorkerConfig } from './protocol.js';
 import { patchConsole, type LogState } from './log-patch.js';
