@@ -159,3 +159,14 @@ test('inline: process.exit during module init fails the invocation that triggere
     await s.stop();
   }
 });
+
+test('inline: a module that loops forever at init is stopped at the 10 s init limit; the server comes up and answers its health checks', async () => {
+  const s = await serveLambda({ fixture: 'init-spins', handler: 'index.handler', config: { isolation: 'inline' }, env: { SPIN_AT_INIT: '1' } });
+  try {
+    await s.waitFor(/^INIT_REPORT Init Duration: 10000\.00 ms\tPhase: init\tStatus: timeout$/);
+    assert.equal((await call(s.url, { path: '/health/liveness' })).status, 200);
+    assert.equal(s.proc.exitCode, null);
+  } finally {
+    await s.stop();
+  }
+});
