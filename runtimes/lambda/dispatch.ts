@@ -51,8 +51,11 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
     return Math.min(now + s.timeout * 1000, ctx.deadline - REPLY_MARGIN_MS);
   }
 
-  async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
-    const requestId = UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
+  /** `newId`: a further invocation for the same HTTP request (a CloudEvent batch) needs its own id. */
+  async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown; newId?: boolean } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
+    // The invoker's request ids are UUID-shaped, so the first invocation of a request carries
+    // the same id in the access log, the function's log lines and context.awsRequestId.
+    const requestId = !extra.newId && UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
     const trace = req.headers['x-amzn-trace-id'];
     const outcome = await o.invoker.invoke({
       event,
@@ -72,8 +75,9 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
   async function viaCloudEvent(req: RuntimeRequest, ctx: InvocationContext): Promise<RuntimeResult> {
     const events = Array.isArray(req.cloudEvent) ? req.cloudEvent : [req.cloudEvent!];
     const results: unknown[] = [];
-    for (const ce of events) {
-      const { outcome, requestId } = await run(cloudEventToLambdaEvent(ce), req, ctx, { clientContext: { custom: cloudEventAttributes(ce) } });
+    for (let i = 0; i < events.length; i++) {
+      const ce = events[i]!;
+      const { outcome, requestId } = await run(cloudEventToLambdaEvent(ce), req, ctx, { clientContext: { custom: cloudEventAttributes(ce) }, newId: i > 0 });
       if (!outcome.ok) {
         if (outcome.kind === 'init') logError(requestId, `Init Error \t${JSON.stringify(outcome.error)}`);
         return cloudEventError(outcome.kind === 'timeout');

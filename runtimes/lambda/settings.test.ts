@@ -60,8 +60,9 @@ test('env: an explicit process variable wins over fn.yaml env (as the bundle bak
   assert.equal(penv.B, '2');
 });
 
-test('isolation: inline by default with concurrency 1, worker above; fn.yaml over FN_LAMBDA_ISOLATION', () => {
-  assert.equal(resolveSettings(base, {}).isolation, 'inline');
+test('isolation: worker by default at any concurrency, inline on request; fn.yaml over FN_LAMBDA_ISOLATION', () => {
+  assert.equal(resolveSettings(base, {}).isolation, 'worker');
+  assert.equal(resolveSettings(base, { FN_LAMBDA_ISOLATION: 'inline' }).isolation, 'inline');
   assert.equal(resolveSettings({ ...base, config: { concurrency: 4 } }, {}).isolation, 'worker');
   assert.equal(resolveSettings({ ...base, config: { isolation: 'worker' } }, {}).isolation, 'worker');
   assert.equal(resolveSettings(base, { FN_LAMBDA_ISOLATION: 'worker' }).isolation, 'worker');

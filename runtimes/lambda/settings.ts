@@ -121,7 +121,7 @@ export function resolveSettings(options: LambdaRuntimeOptions, processEnv: Recor
   const concurrency = int('concurrency', c.concurrency, 1, 256, 1);
   // fn.yaml wins; FN_LAMBDA_ISOLATION is how an image or `fn run --env` chooses without it.
   const isolationField = c.isolation !== undefined ? 'isolation' : 'isolation (FN_LAMBDA_ISOLATION)';
-  const isolation = oneOf(isolationField, c.isolation ?? (env.FN_LAMBDA_ISOLATION || undefined), LAMBDA_ISOLATIONS, concurrency === 1 ? 'inline' : 'worker');
+  const isolation = oneOf(isolationField, c.isolation ?? (env.FN_LAMBDA_ISOLATION || undefined), LAMBDA_ISOLATIONS, 'worker');
   if (isolation === 'inline' && concurrency > 1) {
     throw bad(
       'isolation',

@@ -47,9 +47,9 @@ export const lambdaSchema = {
     /** Execution environments, each running one invocation at a time; Knative containerConcurrency. */
     concurrency: { type: 'integer', minimum: 1, maximum: 256, default: 1 },
     /**
-     * inline: the one environment runs on the server's own thread (concurrency 1 only); worker:
-     * each environment is a worker thread. No schema default: unset means inline with
-     * concurrency 1 and worker otherwise, or FN_LAMBDA_ISOLATION.
+     * worker (the default): each environment is a worker thread; inline: the one environment
+     * runs on the server's own thread (concurrency 1 only, opt-in: see docs/lambda.md). No
+     * schema default, so FN_LAMBDA_ISOLATION can choose when fn.yaml does not.
      */
     isolation: { enum: [...LAMBDA_ISOLATIONS] },
     /** AWS_REGION / AWS_DEFAULT_REGION when the environment sets none. */

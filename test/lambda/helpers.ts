@@ -12,10 +12,10 @@ export const fixtures = join(here, 'fixtures');
 
 /**
  * The execution model the isolation-sensitive suites run under: each of them runs once as is
- * (the default: inline with concurrency 1) and once from its `*.worker.test.ts` twin, which sets
- * FN_LAMBDA_ISOLATION=worker before importing it (the invoker child inherits the variable).
+ * (the default: a worker thread) and once from its `*.inline.test.ts` twin, which sets
+ * FN_LAMBDA_ISOLATION=inline before importing it (the invoker child inherits the variable).
  */
-export const ISOLATION: 'inline' | 'worker' = process.env.FN_LAMBDA_ISOLATION === 'worker' ? 'worker' : 'inline';
+export const ISOLATION: 'inline' | 'worker' = process.env.FN_LAMBDA_ISOLATION === 'inline' ? 'inline' : 'worker';
 
 export interface LambdaServer {
   url: string;

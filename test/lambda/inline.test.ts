@@ -1,4 +1,4 @@
-// isolation: inline (the default with concurrency 1): the one execution environment runs on the
+// isolation: inline (opt-in, concurrency 1 only): the one execution environment runs on the
 // server's own thread and keeps Lambda's promises (runtimes/lambda/inline/host.ts). Every case
 // goes through real HTTP to a real invoker process.
 import { test } from 'node:test';

@@ -19,7 +19,8 @@ test('concurrency 1: concurrent HTTP requests never overlap inside the function'
   }
 });
 
-test('concurrency 3: up to 3 environments, each still one invocation at a time', async () => {
+// inline is one environment by definition (concurrency above 1 is refused: runtimes/lambda/settings.test.ts)
+if (ISOLATION === 'worker') test('concurrency 3: up to 3 environments, each still one invocation at a time', async () => {
   const s = await serveLambda({ fixture: 'basic', handler: 'index.route', config: { concurrency: 3 } });
   try {
     const replies = await Promise.all(Array.from({ length: 12 }, () => call(s.url, { path: '/?h=exclusive' })));

@@ -127,3 +127,25 @@ test('a stream that hangs after its first bytes still times out: the response is
     await s.stop();
   }
 });
+
+test('a CloudEvent batch invokes the handler once per event, each with its own request id; the first carries the HTTP request\'s id', async () => {
+  const given = '0b9a4c1e-5d2f-4a8b-9c3d-112233445566';
+  const r = await call(ce.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents-batch+json', 'x-request-id': given },
+    body: JSON.stringify([
+      { specversion: '1.0', id: 'b1', source: '/q', type: 't', data: { h: 'echo', n: 1 } },
+      { specversion: '1.0', id: 'b2', source: '/q', type: 't', data: { h: 'echo', n: 2 } },
+    ]),
+  });
+  assert.equal(r.status, 200, r.text);
+  // One reply event in batch mode whose data lists the invocations' results, in order.
+  const replies = r.json() as Array<{ data: Array<{ body: string }> }>;
+  assert.equal(replies.length, 1);
+  assert.equal(replies[0]!.data.length, 2);
+  const seen = replies[0]!.data.map((x) => JSON.parse(x.body) as { event: { n: number }; context: { awsRequestId: string } });
+  assert.deepEqual(seen.map((x) => x.event.n), [1, 2]);
+  assert.equal(seen[0]!.context.awsRequestId, given);
+  assert.match(seen[1]!.context.awsRequestId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  assert.notEqual(seen[1]!.context.awsRequestId, given);
+});

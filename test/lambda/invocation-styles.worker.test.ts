@@ -1,4 +1,0 @@
-// invocation-styles.test.ts again with every execution environment a worker thread (lambda.isolation: worker);
-// the plain file runs the default, inline (helpers.ts ISOLATION).
-process.env.FN_LAMBDA_ISOLATION = 'worker';
-await import('./invocation-styles.test.js');
