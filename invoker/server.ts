@@ -112,12 +112,14 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     },
   }) as unknown as FastifyInstance;
 
-  // Request ids: a random per-server prefix and a counter. Unique across replicas without the
-  // cost of a UUID per request (randomUUID was ~6% of the allocations on the hello path).
-  const idPrefix = randomUUID().slice(0, 13);
+  // Request ids: UUID-shaped, a random per-server prefix (the first 80 bits of a v4 UUID) and a
+  // counter in the last 48. Unique across replicas without the cost of a UUID per request
+  // (randomUUID was ~6% of the allocations on the hello path), and what Lambda handlers expect
+  // as an awsRequestId, so the Lambda runtime can pass it through.
+  const idPrefix = randomUUID().slice(0, 24);
   let idCounter = 0;
   function nextRequestId(): string {
-    return idPrefix + (++idCounter).toString(36).padStart(6, '0');
+    return idPrefix + (++idCounter).toString(16).padStart(12, '0');
   }
   const metrics = new RequestMetrics(knative);
   const als = new AsyncLocalStorage<Pending>();

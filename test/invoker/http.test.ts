@@ -63,7 +63,7 @@ test('context: request id (honoured or generated), trace id, Knative identity, d
   assert.deepEqual([j.service, j.revision, j.configuration], ['kitchen', 'kitchen-00001', 'kitchen']);
   assert.ok(j.deadlineInMs > 500 && j.deadlineInMs <= 1000, String(j.deadlineInMs));
   const g = (await send(s.url, { path: '/ctx' })).json();
-  assert.match(g.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}[0-9a-z]{6,}$/);
+  assert.match(g.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(g.traceId, null);
 });
 
