@@ -39,7 +39,7 @@ try {
 
   say('$ fn test');
   const tested = await fn(['test'], dir);
-  check('fn test', tested, (r) => (/# fail 0/.test(r.stdout) ? '' : 'tests failed'));
+  check('fn test', tested, (r) => (/(?:# |ℹ )fail 0\b/.test(r.stdout) ? '' : 'tests failed'));
   say(indent(tested.stdout.split('\n').filter((l) => /^(ok|not ok|# (pass|fail))/.test(l)).join('\n')));
 
   say('$ fn run --port 0   (in the background)');
