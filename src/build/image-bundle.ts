@@ -46,6 +46,21 @@ const LAZY_DIR = 'lazy';
 const LAZY_BUILTINS: Record<string, string[]> = {
   'fastify/lib/server.js': ['node:https', 'node:http2'],
 };
+/**
+ * Packages a bundled file require()s at its top but calls only on paths a function never takes:
+ * semver (fastify's plugin metadata checks), safe-regex2 and its ret (find-my-way, regex routes),
+ * proxy-addr and its ipaddr.js (fastify, `trustProxy`), thread-stream (pino, transports). About
+ * 66 KB that V8 would parse and run at every cold start (docs/invoker.md, "Benchmark"). Each is
+ * built like LAZY_PACKAGES, and those requires get a stand-in that loads it on first use: a
+ * property read, a call or `new`.
+ */
+export const DEFERRED_PACKAGES: Record<string, string[]> = {
+  'fastify/lib/plugin-utils.js': ['semver'],
+  'find-my-way/index.js': ['safe-regex2'],
+  'fastify/lib/request.js': ['@fastify/proxy-addr'],
+  'pino/lib/transport.js': ['thread-stream'],
+};
+const deferredNames = () => [...new Set(Object.values(DEFERRED_PACKAGES).flat())];
 const lazyFile = (name: string) => `${name.replace(/^@/, '').replace(/\//g, '__')}.cjs`;
 
 export interface PartBundle {
@@ -74,10 +89,10 @@ export async function runtimeBundle(spec: FunctionSpec, outdir: string, paths: F
       bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true,
       sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER },
       metafile: true, logLevel: 'silent', write: true, absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
-      plugins: [lazyRequirePlugin(), lazyBuiltinPlugin()],
+      plugins: [lazyRequirePlugin(), lazyBuiltinPlugin(), deferredRequirePlugin()],
     });
     // each lazy package as its own CommonJS bundle, required by relative path from fnkit/*.mjs
-    const lazy = await Promise.all(LAZY_PACKAGES.map((name) => esbuild.build({
+    const lazy = await Promise.all([...LAZY_PACKAGES, ...deferredNames()].map((name) => esbuild.build({
       entryPoints: [name],
       outfile: resolve(outdir, RUNTIME_DIR, LAZY_DIR, lazyFile(name)),
       bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
@@ -128,6 +143,35 @@ function lazyRequirePlugin(): Plugin {
       build.onResolve({ filter: /^(@fastify\/|light-my-request$)/ }, (args) => (
         names.has(args.path) && args.kind === 'require-call' ? { path: `./${LAZY_DIR}/${lazyFile(args.path)}`, external: true } : undefined
       ));
+    },
+  };
+}
+
+/** The DEFERRED_PACKAGES requires resolve to a stand-in that require()s ./lazy/<name>.cjs on first use. */
+export function deferredRequirePlugin(): Plugin {
+  const owners = Object.entries(DEFERRED_PACKAGES).map(([file, names]) => ({ suffix: `/node_modules/${file}`, names: new Set(names) }));
+  return {
+    name: 'fnkit-deferred-require',
+    setup(build) {
+      build.onResolve({ filter: /^[@a-z]/ }, (args) => {
+        if (args.kind !== 'require-call' || args.namespace !== 'file') return undefined;
+        const importer = args.importer.split('\\').join('/');
+        return owners.some((o) => importer.endsWith(o.suffix) && o.names.has(args.path)) ? { path: args.path, namespace: 'fnkit-deferred' } : undefined;
+      });
+      // the stand-in's own require stays a require, resolved beside the chunk at run time
+      build.onResolve({ filter: /^\.\/lazy\//, namespace: 'fnkit-deferred' }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace: 'fnkit-deferred' }, (args) => ({
+        loader: 'js',
+        // A function target, so the stand-in can be called and constructed as the package is.
+        contents: `let m;
+const load = () => (m ??= require(${JSON.stringify(`./${LAZY_DIR}/${lazyFile(args.path)}`)}));
+module.exports = new Proxy(function () {}, {
+  get: (_, k) => load()[k],
+  has: (_, k) => k in load(),
+  apply: (_, self, args) => Reflect.apply(load(), self, args),
+  construct: (_, args) => Reflect.construct(load(), args),
+});`,
+      }));
     },
   };
 }

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LAZY_PACKAGES, RUNTIME_DIR, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
+import { DEFERRED_PACKAGES, LAZY_PACKAGES, RUNTIME_DIR, deferredRequirePlugin, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
 import { loadFunction } from '../../src/config/fn-yaml.js';
 
 test('runtime part: lazy packages live beside the chunks, load by the path the bundle requires, and work', async (t) => {
@@ -29,6 +29,15 @@ test('runtime part: lazy packages live beside the chunks, load by the path the b
   }
   // the packages' code is not in the start-up file (one of ajv's error messages is the marker)
   assert.ok(!invoker.includes('must NOT have additional properties'), 'ajv is not inside invoker.mjs');
+  // deferred packages: beside the chunks too, and their code is not in the start-up file
+  for (const name of new Set(Object.values(DEFERRED_PACKAGES).flat())) {
+    const rel = `./lazy/${name.replace(/^@/, '').replace(/\//g, '__')}.cjs`;
+    assert.ok(invoker.includes(JSON.stringify(rel)), `invoker.mjs requires ${name} as ${rel}`);
+    assert.ok(part.files.includes(join(out, RUNTIME_DIR, rel)), `${rel} is one of the layer's files`);
+    assert.notEqual(req(rel), undefined, `${name} loads from its own file`);
+  }
+  assert.ok(!invoker.includes('Invalid comparator'), 'semver is not inside invoker.mjs');
+  assert.equal(typeof (req('./lazy/semver.cjs') as { satisfies?: unknown }).satisfies, 'function');
   assert.ok((await stat(join(out, RUNTIME_DIR, 'invoker.mjs'))).size < 500_000);
 
   // inject (light-my-request) still drives a handler from the lazy file
@@ -68,4 +77,44 @@ test('lazy built-ins: fastify/lib/server.js gets https and http2 only when it to
   assert.equal(r.before, 0, 'nothing of https/http2/tls is loaded before first use');
   assert.ok(r.after >= 3, `https, http2 and tls load on first use (${r.after})`);
   assert.deepEqual({ ok: r.ok, real: r.real, osLoaded: r.osLoaded }, { ok: true, real: true, osLoaded: 'function' });
+});
+
+test('deferred packages: a stand-in loads the package on first property read, call or new, not before', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fn-deferred-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const [owner, names] = Object.entries(DEFERRED_PACKAGES).find(([, n]) => n.includes('semver'))!;
+  assert.ok(names.includes('semver'));
+  // a stand-in package with a load marker, required at the top of the file fastify requires it from
+  const pkg = join(dir, 'node_modules', 'semver');
+  await mkdir(pkg, { recursive: true });
+  await writeFile(join(pkg, 'package.json'), '{ "name": "semver", "main": "index.js" }');
+  await writeFile(join(pkg, 'index.js'), [
+    'globalThis.loads = (globalThis.loads ?? 0) + 1;',
+    'function semver(v) { return `called ${v}`; }',
+    'semver.satisfies = (v) => v === "1.0.0";',
+    'semver.Range = class Range { constructor(r) { this.r = r; } };',
+    'module.exports = semver;',
+  ].join('\n'));
+  const ownerFile = join(dir, 'node_modules', owner);
+  await mkdir(join(ownerFile, '..'), { recursive: true });
+  await writeFile(ownerFile, "const semver = require('semver');\nmodule.exports = { semver };\n");
+  await writeFile(join(dir, 'entry.mjs'), [
+    `import o from './node_modules/${owner}';`,
+    'const before = globalThis.loads ?? 0;',
+    "const ok = o.semver.satisfies('1.0.0');",
+    'const afterRead = globalThis.loads;',
+    "const called = o.semver('x');",
+    "const made = new o.semver.Range('^1');",
+    'console.log(JSON.stringify({ before, afterRead, loads: globalThis.loads, ok, called, r: made.r, isRange: made instanceof o.semver.Range }));',
+  ].join('\n'));
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [join(dir, 'entry.mjs')], outfile: join(dir, 'out', 'out.mjs'), bundle: true, platform: 'node', format: 'esm',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    plugins: [deferredRequirePlugin()], logLevel: 'silent',
+  });
+  await esbuild.build({ entryPoints: [join(pkg, 'index.js')], outfile: join(dir, 'out', 'lazy', 'semver.cjs'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
+  const { execFileSync } = await import('node:child_process');
+  const r = JSON.parse(execFileSync(process.execPath, [join(dir, 'out', 'out.mjs')], { encoding: 'utf8' }));
+  assert.deepEqual(r, { before: 0, afterRead: 1, loads: 1, ok: true, called: 'called x', r: '^1', isRange: true });
 });
