@@ -149,53 +149,45 @@ function lazyRequirePlugin(): Plugin {
 
 /** The DEFERRED_PACKAGES requires resolve to a stand-in that require()s ./lazy/<name>.cjs on first use. */
 export function deferredRequirePlugin(): Plugin {
-  const owners = Object.entries(DEFERRED_PACKAGES).map(([file, names]) => ({ suffix: `/node_modules/${file}`, names: new Set(names) }));
-  return {
-    name: 'fnkit-deferred-require',
-    setup(build) {
-      build.onResolve({ filter: /^[@a-z]/ }, (args) => {
-        if (args.kind !== 'require-call' || args.namespace !== 'file') return undefined;
-        const importer = args.importer.split('\\').join('/');
-        return owners.some((o) => importer.endsWith(o.suffix) && o.names.has(args.path)) ? { path: args.path, namespace: 'fnkit-deferred' } : undefined;
-      });
-      // the stand-in's own require stays a require, resolved beside the chunk at run time
-      build.onResolve({ filter: /^\.\/lazy\//, namespace: 'fnkit-deferred' }, (args) => ({ path: args.path, external: true }));
-      build.onLoad({ filter: /.*/, namespace: 'fnkit-deferred' }, (args) => ({
-        loader: 'js',
-        // A function target, so the stand-in can be called and constructed as the package is.
-        contents: `let m;
-const load = () => (m ??= require(${JSON.stringify(`./${LAZY_DIR}/${lazyFile(args.path)}`)}));
-module.exports = new Proxy(function () {}, {
-  get: (_, k) => load()[k],
-  has: (_, k) => k in load(),
-  apply: (_, self, args) => Reflect.apply(load(), self, args),
-  construct: (_, args) => Reflect.construct(load(), args),
-});`,
-      }));
-    },
-  };
+  return standInPlugin('fnkit-deferred', DEFERRED_PACKAGES, /^[@a-z]/, (name) => `./${LAZY_DIR}/${lazyFile(name)}`, true);
 }
 
 /** The LAZY_BUILTINS requires resolve to a proxy that require()s the built-in on first use. */
 export function lazyBuiltinPlugin(): Plugin {
-  const owners = Object.entries(LAZY_BUILTINS).map(([file, names]) => ({ suffix: `/node_modules/${file}`, names: new Set(names) }));
+  return standInPlugin('fnkit-lazy-builtin', LAZY_BUILTINS, /^node:/, (name) => name, false);
+}
+
+/**
+ * require(<name>) from one of `owners`' files (paths under node_modules) becomes a stand-in that
+ * require()s `target(name)` on first use. `callable`: the stand-in can also be called and
+ * constructed, as a package exporting a function or class is; a built-in's stand-in is a plain
+ * object, so its keys can be listed (a function target's own `prototype` would get in the way).
+ */
+function standInPlugin(namespace: string, owners: Record<string, string[]>, filter: RegExp, target: (name: string) => string, callable: boolean): Plugin {
+  const byFile = Object.entries(owners).map(([file, names]) => ({ suffix: `/node_modules/${file}`, names: new Set(names) }));
+  const traps = callable
+    ? `apply: (_, self, args) => Reflect.apply(load(), self, args),
+  construct: (_, args) => Reflect.construct(load(), args),`
+    : `ownKeys: () => Reflect.ownKeys(load()),
+  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },`;
   return {
-    name: 'fnkit-lazy-builtin',
+    name: namespace,
     setup(build) {
-      build.onResolve({ filter: /^node:/ }, (args) => {
+      build.onResolve({ filter }, (args) => {
         if (args.kind !== 'require-call' || args.namespace !== 'file') return undefined;
         const importer = args.importer.split('\\').join('/');
-        return owners.some((o) => importer.endsWith(o.suffix) && o.names.has(args.path)) ? { path: args.path, namespace: 'fnkit-lazy-builtin' } : undefined;
+        return byFile.some((o) => importer.endsWith(o.suffix) && o.names.has(args.path)) ? { path: args.path, namespace } : undefined;
       });
-      build.onLoad({ filter: /.*/, namespace: 'fnkit-lazy-builtin' }, (args) => ({
+      // the stand-in's own require of a file beside the chunk stays a require, resolved at run time
+      build.onResolve({ filter: /^\.\//, namespace }, (args) => ({ path: args.path, external: true }));
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
         loader: 'js',
         contents: `let m;
-const load = () => (m ??= require(${JSON.stringify(args.path)}));
-module.exports = new Proxy({}, {
+const load = () => (m ??= require(${JSON.stringify(target(args.path))}));
+module.exports = new Proxy(${callable ? 'function () {}' : '{}'}, {
   get: (_, k) => load()[k],
   has: (_, k) => k in load(),
-  ownKeys: () => Reflect.ownKeys(load()),
-  getOwnPropertyDescriptor: (_, k) => { const d = Reflect.getOwnPropertyDescriptor(load(), k); return d && { ...d, configurable: true }; },
+  ${traps}
 });`,
       }));
     },

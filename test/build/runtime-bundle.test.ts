@@ -66,14 +66,7 @@ test('lazy built-ins: fastify/lib/server.js gets https and http2 only when it to
     "const real = s.https.Agent === (await import('node:https')).Agent;",
     'console.log(JSON.stringify({ before, after: loaded(), ok, real, osLoaded: typeof s.os.cpus }));',
   ].join('\n'));
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(dir, 'entry.mjs')], outfile: join(dir, 'out.mjs'), bundle: true, platform: 'node', format: 'esm',
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    plugins: [lazyBuiltinPlugin()], logLevel: 'silent',
-  });
-  const { execFileSync } = await import('node:child_process');
-  const r = JSON.parse(execFileSync(process.execPath, [join(dir, 'out.mjs')], { encoding: 'utf8' }));
+  const r = await bundleAndRun(join(dir, 'entry.mjs'), join(dir, 'out.mjs'), lazyBuiltinPlugin());
   assert.equal(r.before, 0, 'nothing of https/http2/tls is loaded before first use');
   assert.ok(r.after >= 3, `https, http2 and tls load on first use (${r.after})`);
   assert.deepEqual({ ok: r.ok, real: r.real, osLoaded: r.osLoaded }, { ok: true, real: true, osLoaded: 'function' });
@@ -107,14 +100,21 @@ test('deferred packages: a stand-in loads the package on first property read, ca
     "const made = new o.semver.Range('^1');",
     'console.log(JSON.stringify({ before, afterRead, loads: globalThis.loads, ok, called, r: made.r, isRange: made instanceof o.semver.Range }));',
   ].join('\n'));
+  // the package's own file beside the bundle, where the stand-in looks for it
   const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [join(dir, 'entry.mjs')], outfile: join(dir, 'out', 'out.mjs'), bundle: true, platform: 'node', format: 'esm',
-    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
-    plugins: [deferredRequirePlugin()], logLevel: 'silent',
-  });
   await esbuild.build({ entryPoints: [join(pkg, 'index.js')], outfile: join(dir, 'out', 'lazy', 'semver.cjs'), bundle: true, platform: 'node', format: 'cjs', logLevel: 'silent' });
-  const { execFileSync } = await import('node:child_process');
-  const r = JSON.parse(execFileSync(process.execPath, [join(dir, 'out', 'out.mjs')], { encoding: 'utf8' }));
+  const r = await bundleAndRun(join(dir, 'entry.mjs'), join(dir, 'out', 'out.mjs'), deferredRequirePlugin());
   assert.deepEqual(r, { before: 0, afterRead: 1, loads: 1, ok: true, called: 'called x', r: '^1', isRange: true });
 });
+
+/** Bundles `entry` as the runtime part is bundled (ESM with a require), runs it, parses its one JSON line. */
+async function bundleAndRun(entry: string, outfile: string, plugin: import('esbuild').Plugin): Promise<any> {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm',
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+    plugins: [plugin], logLevel: 'silent',
+  });
+  const { execFileSync } = await import('node:child_process');
+  return JSON.parse(execFileSync(process.execPath, [outfile], { encoding: 'utf8' }));
+}
