@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { Readable } from 'node:stream';
 import type { Runtime, RuntimeRequest, RuntimeResult } from '../runtimes/types.js';
 import type { InvokerSettings } from './config.js';
-import { readBody, tooLarge } from './body.js';
+import { readBody } from './body.js';
 import { Invocation, shutdownReason, timeoutReason, traceIdOf, type KnativeIdentity } from './context.js';
 import { errorAnswer, HttpFailure } from './errors.js';
 import { encodeBody, encodeValue, toReadable, type WireBody } from './encode.js';
@@ -52,7 +52,6 @@ export interface Invoker {
 /** One request on its way through the invoker. */
 class Pending {
   done = false;
-  streaming = false;
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
@@ -93,7 +92,6 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     requestIdHeader: 'x-request-id',
     genReqId: nextRequestId,
-    bodyLimit: settings.bodyLimit,
     return503OnClosing: true,
     // No route declares a schema (bodies are decoded by the runtime), so fastify need not load
     // ajv and fast-json-stringify at start: about 13 ms of cold start on Node 20.
@@ -106,9 +104,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     forceCloseConnections: 'idle',
     // Adds the W3C trace id to the request logger when a traceparent came (issue 2, logs).
     childLoggerFactory(logger, bindings, childOpts, rawReq) {
-      const tid = traceIdOf((rawReq as IncomingMessage).headers.traceparent);
-      if (tid) (bindings as Record<string, unknown>).traceId = tid;
-      return new LazyLogger(logger as never, bindings as Record<string, unknown>, childOpts as Record<string, unknown>) as unknown as FastifyBaseLogger;
+      return requestLogger(logger, bindings as Record<string, unknown>, traceIdOf((rawReq as IncomingMessage).headers.traceparent), childOpts as Record<string, unknown>);
     },
   }) as unknown as FastifyInstance;
 
@@ -163,7 +159,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   app.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
 
   app.setErrorHandler((err, request, reply) => {
-    const ans = errorAnswer(toFailure(err, settings.bodyLimit), String(request.id), settings.dev);
+    const ans = errorAnswer(toFailure(err), String(request.id), settings.dev);
     if (ans.severe) request.log.error({ err }, 'request failed');
     else request.log.info({ status: ans.status, msg2: (err as Error).message }, 'request refused');
     reply.code(ans.status).headers(ans.headers).send(ans.body);
@@ -246,9 +242,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     const given = headers['x-request-id'];
     const id = typeof given === 'string' && given !== '' ? given : nextRequestId();
     const traceId = traceIdOf(headers.traceparent);
-    const binds: Record<string, unknown> = { requestId: id };
-    if (traceId) binds.traceId = traceId;
-    const log = new LazyLogger(app.log as never, binds, undefined) as unknown as FastifyBaseLogger;
+    const log = requestLogger(app.log, { requestId: id }, traceId, undefined);
     const inv = new Invocation(id, log, Date.now() + settings.timeoutMs, traceId, knative, res);
     const p = new Pending(req, res, log, inv, performance.now(), rreq);
     metrics.inFlight++;
@@ -405,7 +399,6 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     const res = p.res;
     res.statusCode = status;
     for (const k in headers) { const v = headers[k]; if (v !== undefined) res.setHeader(k, v); }
-    p.streaming = true;
     let answered = status;
     res.once('close', () => {
       // A client that went away stops the source (an SSE generator's finally runs).
@@ -520,6 +513,12 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   return invoker;
 }
 
+/** A request's logger (created on first use, lazy-logger.ts), with the W3C trace id when one came. */
+function requestLogger(parent: FastifyBaseLogger, binds: Record<string, unknown>, traceId: string | undefined, opts: Record<string, unknown> | undefined): FastifyBaseLogger {
+  if (traceId) binds.traceId = traceId;
+  return new LazyLogger(parent as never, binds, opts) as unknown as FastifyBaseLogger;
+}
+
 /** The part of a find-my-way route before its first parameter or wildcard. */
 function staticPrefixOf(url: string): string {
   const i = url.search(/[:*]/);
@@ -532,9 +531,8 @@ function pathOf(url: string): string {
 }
 
 /** fastify's own errors (bad content-length, parse failures) keep their status; the rest pass through. */
-function toFailure(err: unknown, bodyLimit?: number): unknown {
+function toFailure(err: unknown): unknown {
   if (err instanceof HttpFailure) return err;
-  if (bodyLimit !== undefined && (err as { code?: unknown } | null)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return tooLarge(bodyLimit);
   const e = err as { code?: unknown; statusCode?: unknown; message?: string } | null;
   if (e && typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number') {
     return new HttpFailure(e.statusCode, e.code, e.message ?? 'bad request');
