@@ -64,7 +64,7 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
       traceId: (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId,
       clientContext: extra.clientContext,
       // Read only by the custom-runtime host: the invoker creates the signal on first read,
-      // which the worker pool never needs (~3 µs a request, measured in docs/lambda.md).
+      // which the worker pool never needs (~3 % of the main thread, measured in docs/lambda.md).
       get signal() {
         return ctx.signal;
       },

@@ -1,11 +1,22 @@
 // What one execution environment (a worker thread, or the inline one) is started with: its
-// environment variables and configuration; plus the small pieces the pool uses on a worker's output.
+// environment variables and configuration, how it reports an exit, and its output as lines.
 import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { WorkerConfig } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
+import type { LambdaErrorPayload } from './types.js';
 import { MAX_RESPONSE_PAYLOAD } from './settings.js';
 import { FUNCTION_VERSION, lambdaEnvironment } from './env.js';
-export { preludeOf } from './prelude.js';
+
+/** LAMBDA_RUNTIME_DIR by default: where the runtime itself (the invoker bundle) lives. */
+export function defaultRuntimeDir(): string {
+  return dirname(process.argv[1] ?? process.cwd());
+}
+
+/** What ends an environment that exited (process.exit, or a worker thread's exit code), as the RIC reports it. */
+export function exitError(status: number): LambdaErrorPayload {
+  return { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: exit status ${status}` };
+}
 
 /** A new environment's variables and worker config; each gets its own log stream name. */
 export function environmentFor(s: LambdaSettings, arn: string, runtimeDir: string): { env: Record<string, string>; cfg: WorkerConfig } {

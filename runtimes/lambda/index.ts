@@ -5,7 +5,7 @@
 // worker threads, or the custom runtime's bootstrap host for provided.*), and puts the front
 // doors and the Invoke API on it.
 import { accessSync, constants, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Runtime } from '../types.js';
 import type { LambdaInvoker } from './types.js';
 import { resolveSettings, type LambdaRuntimeOptions, type LambdaSettings } from './settings.js';
@@ -15,6 +15,7 @@ import { createBootstrapInvoker } from './custom/bootstrap-invoker.js';
 import { invokeApiRoutes } from './invoke-api.js';
 import { inlineEnvironments } from './inline/host.js';
 import { functionArn } from './env.js';
+import { defaultRuntimeDir } from './environment.js';
 
 export type { LambdaRuntimeOptions, LambdaSettings };
 export { resolveSettings };
@@ -42,11 +43,6 @@ function stdoutLines(): (line: string) => void {
   };
 }
 
-/** LAMBDA_RUNTIME_DIR: where the runtime itself (the invoker bundle) lives. */
-function runtimeDirOf(): string {
-  return dirname(process.argv[1] ?? process.cwd());
-}
-
 function hasExecutableBootstrap(taskRoot: string): boolean {
   const p = join(taskRoot, 'bootstrap');
   if (!existsSync(p)) return false;
@@ -66,7 +62,8 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
   if (config.awsRuntime === undefined && hasExecutableBootstrap(taskRoot)) config.awsRuntime = 'provided.al2023';
   const settings = resolveSettings({ ...options, config, taskRoot }, processEnv);
   const log = extras.log ?? stdoutLines();
-  const inline = !settings.custom && settings.isolation === 'inline' ? inlineEnvironments(settings, functionArn(settings), runtimeDirOf(), log) : undefined;
+  const runtimeDir = defaultRuntimeDir();
+  const inline = !settings.custom && settings.isolation === 'inline' ? inlineEnvironments(settings, functionArn(settings), runtimeDir, log) : undefined;
   const invoker: LambdaInvoker = settings.custom
     ? createBootstrapInvoker({
         taskRoot: settings.taskRoot,
@@ -79,7 +76,7 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
         concurrency: settings.concurrency,
         baseEnv: processEnv,
       })
-    : createWorkerPool({ settings, log, runtimeDir: runtimeDirOf(), spawn: inline?.spawn });
+    : createWorkerPool({ settings, log, runtimeDir, spawn: inline?.spawn });
   const dispatch = createDispatcher({ settings, invoker, log });
   return {
     name: 'lambda',

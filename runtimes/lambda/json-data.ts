@@ -26,7 +26,8 @@ export function isJsonData(v: unknown, depth = 0): boolean {
         if (!Object.prototype.hasOwnProperty.call(v, key)) return false;
         if (!isJsonData((v as Record<string, unknown>)[key], depth + 1)) return false;
       }
-      // Symbol keys and non-enumerable properties are dropped by JSON: not plain data.
+      // Symbol keys are dropped by JSON: not plain data. (Non-enumerable properties are not
+      // seen here and are dropped by JSON too, so the handler may see one a worker would not.)
       return Object.getOwnPropertySymbols(v).length === 0;
     }
     default:

@@ -11,16 +11,17 @@
 // environment holds them until then): on one core this halves the thread switches per request
 // without changing what the handler sees. The pool always knows which invocation runs: an
 // environment takes them in order, so it is the oldest unfinished one it was sent.
-import { dirname } from 'node:path';
 import type { InvokeOutcome, InvokeRequest, LambdaErrorPayload, LambdaInvoker } from './types.js';
 import type { FromWorker, InvokeMessage } from './worker/protocol.js';
 import { HTTP_INTEGRATION_CONTENT_TYPE } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
 import { functionArn } from './env.js';
 import { ChunkChannel, readPrelude } from './channel.js';
-import { preludeOf } from './environment.js';
+import { preludeOf } from './prelude.js';
+import { defaultRuntimeDir } from './environment.js';
 import { workerThreads } from './worker-host.js';
 import { isJsonData } from './json-data.js';
+import { INIT_TIMEOUT_MS } from './settings.js';
 
 export interface PoolOptions {
   settings: LambdaSettings;
@@ -99,7 +100,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   let nextId = 1;
   let closed = false;
   const arn = functionArn(s);
-  const runtimeDir = opts.runtimeDir ?? dirname(process.argv[1] ?? process.cwd());
+  const runtimeDir = opts.runtimeDir ?? defaultRuntimeDir();
   const now = () => new Date().toISOString();
   const spawnEnvironment = opts.spawn ?? workerThreads(s, arn, runtimeDir, opts.log);
 
@@ -243,14 +244,14 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   function onTimeout(job: Job): void {
     if (job.finished) return;
     const message = timeoutMessage(s.timeout);
-    const { error } = timedOut(job) as { error: LambdaErrorPayload };
+    const outcome = timedOut(job);
     const e = job.env;
     if (!e || e.jobs[0] !== job) {
       // Still waiting (in the pool's queue, or in the worker behind the running one): it never
       // ran, and a worker skips it when it gets there.
       const i = queue.indexOf(job);
       if (i >= 0) queue.splice(i, 1);
-      finishJob(job, { ok: false, kind: 'timeout', error });
+      finishJob(job, outcome);
       return;
     }
     opts.log(`${now()} ${job.req.requestId} ${message}`);
@@ -258,7 +259,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     // The environment is reset, as Lambda does after a timeout; what waited behind goes on
     // to a fresh one.
     const rest = e.jobs.splice(1);
-    finishJob(job, { ok: false, kind: 'timeout', error });
+    finishJob(job, outcome);
     kill(e);
     requeue(rest);
     schedule();
@@ -318,7 +319,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       // error is logged by the worker and reported on every invocation, as AWS does, while
       // the server stays up.
       if (envs.size === 0) spawn();
-      const limit = opts.initTimeoutMs ?? 10_000;
+      const limit = opts.initTimeoutMs ?? INIT_TIMEOUT_MS;
       await Promise.all(
         [...envs].map(async (e) => {
           // A module that never finishes loading must not keep the server unready forever;

@@ -45,6 +45,8 @@ export interface LambdaSettings {
 }
 
 /** Sync invocation payload limit, request and response (specs/lambda.md §3.13: 6 MB). */
+/** How long a module's init may take before it is given up (AWS's init phase limit: 10 s). */
+export const INIT_TIMEOUT_MS = 10_000;
 export const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 /** RIE's response cap: 6 MiB + 100 bytes (interop/model.go). */
 export const MAX_RESPONSE_PAYLOAD = 6 * 1024 * 1024 + 100;

@@ -5,15 +5,15 @@ import { Worker } from 'node:worker_threads';
 import type { LambdaErrorPayload } from './types.js';
 import type { LambdaSettings } from './settings.js';
 import type { SpawnEnvironment } from './pool.js';
-import { environmentFor, pipeLines } from './environment.js';
+import { environmentFor, exitError, pipeLines } from './environment.js';
 import { WORKER_SOURCE } from './worker/bundle.generated.js';
 
 export function workerThreads(s: LambdaSettings, arn: string, runtimeDir: string, log: (line: string) => void): SpawnEnvironment {
-  function exitError(code: number, err: Error | undefined): LambdaErrorPayload {
+  function exitWhy(code: number, err: Error | undefined): LambdaErrorPayload {
     if ((err as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
       return { errorType: 'Runtime.OutOfMemory', errorMessage: `Runtime exited with error: out of memory (memorySize ${s.memorySize} MB)` };
     }
-    return { errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: exit status ${code}` };
+    return exitError(code);
   }
   return (events) => {
     const { env, cfg } = environmentFor(s, arn, runtimeDir);
@@ -35,7 +35,7 @@ export function workerThreads(s: LambdaSettings, arn: string, runtimeDir: string
     worker.on('error', (err) => {
       lastError = err;
     });
-    worker.on('exit', (code) => events.exit(exitError(code, lastError)));
+    worker.on('exit', (code) => events.exit(exitWhy(code, lastError)));
     return {
       send: (batch) => worker.postMessage(batch),
       terminate: async () => {

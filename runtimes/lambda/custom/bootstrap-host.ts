@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import type { InvokeOutcome, LambdaErrorPayload, StreamedResult } from '../types.js';
 import { bootstrapEnv } from './bootstrap-env.js';
 import { RuntimeApiServer, type RuntimeInvocation, type RuntimeReport } from './runtime-api.js';
+import { INIT_TIMEOUT_MS } from '../settings.js';
 
 export interface BootstrapHostOptions {
   /** Absolute path of the executable to start. */
@@ -114,7 +115,7 @@ export class BootstrapHost {
       }
       void this.cleanup(proc, api);
     });
-    const limit = this.opts.initTimeoutMs ?? 10_000;
+    const limit = this.opts.initTimeoutMs ?? INIT_TIMEOUT_MS;
     const timer = setTimeout(() => {
       settle.fail({ errorType: 'Runtime.InitTimeout', errorMessage: `the bootstrap did not ask for an event (GET /2018-06-01/runtime/invocation/next) within ${limit / 1000} s of starting` });
       this.kill(proc);

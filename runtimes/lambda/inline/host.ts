@@ -19,7 +19,7 @@ import type { LambdaSettings } from '../settings.js';
 import type { EnvironmentEvents, SpawnEnvironment } from '../pool.js';
 import type { LambdaErrorPayload } from '../types.js';
 import type { InvokeMessage } from '../worker/protocol.js';
-import { environmentFor } from '../environment.js';
+import { environmentFor, exitError } from '../environment.js';
 import { startEnvironment, type Environment, type EnvironmentPort } from '../worker/runner.js';
 import { unhandledPromiseRejection } from '../worker/errors.js';
 import { isPromiseOnly } from '../worker/loader.js';
@@ -27,6 +27,7 @@ import { startWatchdog, type Watchdog } from './watchdog.js';
 import { freshModules } from './fresh-modules.js';
 import { createDrainTracker } from './drain.js';
 import { atNativeCallback } from './safe-point.js';
+import { INIT_TIMEOUT_MS } from '../settings.js';
 
 /** How long past its deadline a handler may hold the thread before the watchdog interrupts it. */
 export const WATCHDOG_GRACE_MS = 500;
@@ -53,7 +54,7 @@ export interface InlineEnvironments {
   close(): Promise<void>;
 }
 
-export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: string, log: (line: string) => void, initTimeoutMs = 10_000): InlineEnvironments {
+export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: string, log: (line: string) => void, initTimeoutMs = INIT_TIMEOUT_MS): InlineEnvironments {
   let active: Instance | undefined;
   let closed = false;
   let watchdog: Watchdog | undefined;
@@ -66,8 +67,6 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
   // The invoker's own files, when they sit under the task root (`fn run` builds into .fn/run).
   const modules = freshModules(s.taskRoot, [resolve(s.taskRoot, '.fn'), ...(entry ? [entry] : [])]);
   const realExit = process.exit;
-
-  const exitError = (status: number): LambdaErrorPayload => ({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: exit status ${status}` });
 
   /** The instance is over; the pool hears it after the current callbacks, as from a worker's exit. */
   function end(inst: Instance, why: LambdaErrorPayload): void {
