@@ -1,7 +1,7 @@
 // The Lambda benchmark (issue 3): GET through the HTTP API 2.0 front door to an unchanged
 // Lambda handler returning {statusCode, body}, side by side with bare node:http (the floor), the
-// function run as production runs it (the `fn build` bundle: invoker + Lambda runtime in one
-// minified file, the handler loaded from the task root). Also the cost of the isolation model:
+// function run as production runs it (the `fn build` layout: the shared runtime part in
+// fnkit/*.mjs plus the function's main.mjs, the handler loaded from the task root). Also the cost of the isolation model:
 // lambda.concurrency 1 in both execution models (isolation worker, the default, and inline) and
 // a pool of 4 workers, on a CPU-bound and on an I/O-bound (10 ms await) handler.
 // Throughput rounds are interleaved (every server in every round, order rotated); ratios are to

@@ -1,7 +1,7 @@
 // Bundles a function into one ESM file for node20: a generated entry (invoker + runtime + for
 // the node runtime the user's module), with a source map so stack traces point at the user's
-// .ts lines under `node --enable-source-maps`. Used by `fn run` (dev, incremental) and by the
-// image builder (production).
+// .ts lines under `node --enable-source-maps`. The one-file form; `fn build` splits the image's
+// bundle (image-bundle.ts) and `fn run` uses bundle-dev.ts.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

@@ -1,4 +1,4 @@
-// bundleFunction, the contract the image builder uses: one ESM file that serves the function
+// bundleFunction, the one-file bundle (fn build splits the image bundle instead: image-bundle.ts): one ESM file that serves the function
 // under plain node, fn.yaml baked in, native addon packages left external and reported.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
