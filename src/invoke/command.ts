@@ -60,34 +60,22 @@ export async function invokeCommand(arg: string | undefined, flags: InvokeFlags,
   const url = joinUrl(target.url, request.path);
   const human = format === 'human';
   let streamed = false;
-  // `fn invoke | head -3` on a stream: when the reader goes away, stop the request quietly
-  const reader = new AbortController();
-  const onStdoutError = (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') reader.abort(err);
-  };
-  io.stdout.on('error', onStdoutError);
-  const signal = io.signal ? AbortSignal.any([io.signal, reader.signal]) : reader.signal;
-  let res;
-  try {
-    res = await send(url, request, {
-      signal,
-      onHead: (status, headers) => {
-        if (flags.verbose) {
-          io.stderr.write(`${request.method} ${url}\n< ${status} ${STATUS_CODES[status] ?? ''}\n`.replace(/ \n$/, '\n'));
-          for (const [k, v] of Object.entries(headers)) io.stderr.write(`< ${k}: ${v}\n`);
-        }
-        // a plain response streams to stdout as it arrives; a reply event is printed whole
-        streamed = human && !headers['ce-specversion'] && !/^application\/cloudevents/i.test(headers['content-type'] ?? '');
-      },
-      onChunk: (chunk) => {
-        if (streamed) io.stdout.write(chunk);
-      },
-    });
-  } catch (err) {
-    if (reader.signal.aborted) return 0;
-    throw err;
-  }
-  // the listener stays: writes already queued may still report EPIPE after this point
+  // `fn invoke | head -3` on a stream: the reader going away ends the process quietly (cli/run.ts
+  // handles EPIPE for every command), which closes the request too.
+  const res = await send(url, request, {
+    signal: io.signal,
+    onHead: (status, headers) => {
+      if (flags.verbose) {
+        io.stderr.write(`${request.method} ${url}\n< ${status} ${STATUS_CODES[status] ?? ''}\n`.replace(/ \n$/, '\n'));
+        for (const [k, v] of Object.entries(headers)) io.stderr.write(`< ${k}: ${v}\n`);
+      }
+      // a plain response streams to stdout as it arrives; a reply event is printed whole
+      streamed = human && !headers['ce-specversion'] && !/^application\/cloudevents/i.test(headers['content-type'] ?? '');
+    },
+    onChunk: (chunk) => {
+      if (streamed) io.stdout.write(chunk);
+    },
+  });
   if (!human) {
     io.stdout.write(JSON.stringify(jsonDocument(res, url, request.event), null, 2) + '\n');
   } else if (!streamed) {
