@@ -19,7 +19,6 @@ import { APP_DIR, LAMBDA_TASK_ROOT, functionLayers } from './js-layers.js';
 import { IMAGE_ENV } from './image-bundle.js';
 import { gitFacts, type GitFacts } from './git.js';
 
-export { APP_DIR, LAMBDA_TASK_ROOT } from './js-layers.js';
 
 /** Node.js 24 is the Active LTS line (Node 20 reached end of life in April 2026). */
 export const DEFAULT_BASE = 'docker.io/library/node:24-slim';

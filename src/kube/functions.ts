@@ -7,7 +7,6 @@ import { FUNCTION, KSERVICE, REVISION, TRIGGER } from './resources.js';
 
 import { FUNCTION_LABEL } from '../deploy/manifest.js';
 
-export { FUNCTION_LABEL };
 const SVC_LABEL = 'serving.knative.dev/service';
 
 export interface FunctionSummary {
@@ -101,12 +100,17 @@ function notDeployed(name: string, ns: string, kube: KubeClient): FnkitError {
   });
 }
 
+/** A resource's status conditions as `fn describe` shows them: reason and message only when set. */
+function conditionsOf(obj: { status?: { conditions?: unknown } }): Array<{ type: string; status: string; reason?: string; message?: string }> {
+  return ((obj.status?.conditions ?? []) as any[]).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) }));
+}
+
 export async function describeFunction(kube: KubeClient, name: string, ns: string, signal?: AbortSignal): Promise<FunctionDescription> {
   const svc = await kube.tryGet(KSERVICE, name, ns, signal);
   if (!svc) {
     const fr = (await functionResources(kube, ns, signal)).find((f) => f.metadata.name === name);
     if (!fr) throw notDeployed(name, ns, kube);
-    const conditions = ((fr.status?.conditions ?? []) as any[]).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) }));
+    const conditions = conditionsOf(fr);
     return { ...summarizeFunctionResource(fr), generation: fr.metadata.generation, observedGeneration: fr.status?.observedGeneration, traffic: [], revisions: [], scale: {}, triggers: [], conditions };
   }
   const [revs, trig] = await Promise.all([
@@ -144,7 +148,7 @@ export async function describeFunction(kube: KubeClient, name: string, ns: strin
       name: t.metadata.name, broker: t.spec?.broker, filters: t.spec?.filter?.attributes ?? {},
       ...(t.spec?.subscriber?.uri ? { path: t.spec.subscriber.uri } : {}), ready: isReady(t).ready ?? null,
     })),
-    conditions: ((svc.status?.conditions ?? []) as any[]).map((c) => ({ type: c.type, status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) })),
+    conditions: conditionsOf(svc),
   };
 }
 

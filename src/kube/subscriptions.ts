@@ -10,7 +10,8 @@ import { validateTrigger } from '../deploy/validate.js';
 import { isDns1123Subdomain } from '../deploy/validate-rules.js';
 import type { KnativeTrigger } from '../deploy/types.js';
 import type { KubeClient, KubeObject } from './client.js';
-import { FUNCTION_LABEL, requireService } from './functions.js';
+import { requireService } from './functions.js';
+import { FUNCTION_LABEL } from '../deploy/manifest.js';
 import { TRIGGER } from './resources.js';
 
 /** CloudEvents attribute names as Trigger filters accept them (trigger_validation.go). */
