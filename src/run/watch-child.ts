@@ -68,8 +68,12 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
     exited,
     isLoaded: () => isLoaded,
     async activate(msg) {
-      if ((await Promise.race([loaded.then(() => true), exited.then(() => false)])) === false) {
-        throw new FnkitError('FN_ERR_RUN_START', `the function's invoker exited while loading (${await exited})`, {
+      // one deadline for loading and becoming ready: a child stuck while loading must not hang fn run
+      const timedOut = new Promise<false>((r) => setTimeout(() => r(false), opts.readyTimeoutMs ?? 15000).unref());
+      const load = await Promise.race([loaded.then(() => 'loaded' as const), exited.then(() => 'exited' as const), timedOut]);
+      if (load !== 'loaded') {
+        if (load === false) await handle.stop(500);
+        throw new FnkitError('FN_ERR_RUN_START', load === 'exited' ? `the function's invoker exited while loading (${await exited})` : "the function's invoker did not finish loading in time", {
           hint: 'read the log lines above for the cause',
         });
       }
@@ -80,7 +84,7 @@ export function spawnInvoker(opts: ChildOptions): InvokerChild {
       const ready = await Promise.race([
         readyMessage.then(() => waitReady(msg.port, opts.reservedPrefix, 2000, exited)),
         exited.then((code) => ({ exitCode: code })),
-        new Promise<false>((r) => setTimeout(() => r(false), opts.readyTimeoutMs ?? 15000).unref()),
+        timedOut,
       ]);
       if (ready !== true) {
         await handle.stop(500);
