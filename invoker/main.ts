@@ -69,5 +69,7 @@ export async function main(options: MainOptions): Promise<void> {
     log.error({ err: e }, 'the handler\'s init() failed');
     process.exit(1);
   }
-  log.info({ address, coldStartSeconds: invoker.metrics.coldStartSeconds }, 'ready');
+  // set by an image's runtime loader (src/build/runtime/load.cjs): whether V8 took the code cache
+  const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('fnkit.codeCache')];
+  log.info({ address, coldStartSeconds: invoker.metrics.coldStartSeconds, ...(codeCache ? { codeCache } : {}) }, 'ready');
 }

@@ -77,6 +77,12 @@ test('report: blob transfers and unknown steps', () => {
   assert.equal(describeStep('no-such-step', {}), undefined);
 });
 
+test('report: the code cache steps say which platform, and why one was skipped', () => {
+  assert.equal(describeStep('code cache made', { platform: 'linux/amd64', node: 'v24.11.0', size: 300 * 1024 }), '  code cache for linux/amd64: node v24.11.0, 300.0 KiB');
+  assert.equal(describeStep('code cache skipped', { platform: 'linux/arm64/v8', reason: 'base is linux/arm64/v8; this machine is linux/amd64' }),
+    '  no code cache for linux/arm64/v8: base is linux/arm64/v8; this machine is linux/amd64 (the image works; its cold start compiles the runtime)');
+});
+
 test('report: a tag base gets the exact pin line, a pinned one none', () => {
   const r = { digest: 'sha256:' + 'a'.repeat(64), mediaType: 'x', platforms: ['linux/amd64'], layers: [], durationMs: 1 };
   const digest = 'sha256:' + 'e'.repeat(64);

@@ -9,7 +9,10 @@ import type { FunctionSpec } from '../config/types.js';
 import { RegistryClient } from '../registry/client.js';
 import { formatReference, parseReference, type ImageReference } from '../registry/reference.js';
 import type { BuildOptions, BuildResult } from './index.js';
-import { resolveBase, type ResolvedBase } from './base.js';
+import { resolveBase, type BaseImage, type ResolvedBase } from './base.js';
+import { baseNodeBinary } from './base-node.js';
+import { codeCacheLayer } from './code-cache.js';
+import type { BundleFile } from './memo.js';
 import { depsLayer } from './deps.js';
 import type { Layer } from './layer.js';
 import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, type Doc } from './image.js';
@@ -86,10 +89,24 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
     }));
   }
 
+  const cacheByPlatform = new Map<string, Layer>();
+  if (spec.build.codeCache !== false) {
+    for (const im of base.images) {
+      const platform = formatPlatform(im.platform);
+      progress('code cache', { platform });
+      const made = await codeCacheFor(client, base, im, spec, fnLayer, epoch, cacheRoot, opts.signal);
+      if ('layer' in made) {
+        cacheByPlatform.set(platform, made.layer);
+        progress('code cache made', { platform, node: made.node, size: made.layer.size });
+      } else progress('code cache skipped', { platform, reason: made.skip });
+    }
+  }
+
   progress('assemble', {});
-  const image = assemble(spec, base, fnLayer.runtime, fnLayer.layer, fnLayer.entry, depsByPlatform, epoch, git, client);
-  // in image order: runtime, dependencies (one per platform when they differ), the function's own
-  const layers = [fnLayer.runtime, ...new Set([...depsByPlatform.values()].filter((l): l is Layer => !!l)), fnLayer.layer];
+  const image = assemble(spec, base, fnLayer.runtime, fnLayer.layer, fnLayer.entry, depsByPlatform, cacheByPlatform, epoch, git, client);
+  // in image order: runtime, code cache and dependencies (per platform), the function's own
+  const perPlatform = [...cacheByPlatform.values(), ...[...depsByPlatform.values()].filter((l): l is Layer => !!l)];
+  const layers = [fnLayer.runtime, ...perPlatform, fnLayer.layer];
   const result: BuildResult = {
     digest: image.top.digest,
     mediaType: image.top.mediaType,
@@ -189,7 +206,20 @@ function exists(p: string): Promise<boolean> {
   return access(p).then(() => true, () => false);
 }
 
-function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {
+/** The code cache layer for one platform of the base, made by that platform's own node. */
+async function codeCacheFor(client: RegistryClient, base: ResolvedBase, im: BaseImage, spec: FunctionSpec, js: { runtime: Layer; runtimeFiles: BundleFile[] }, epoch: number, cacheRoot: string, signal: AbortSignal | undefined): Promise<{ layer: Layer; node: string } | { skip: string }> {
+  const node = await baseNodeBinary({ client, ref: base.ref, image: im, cacheDir: cacheRoot, signal });
+  if ('skip' in node) return node;
+  const made = await codeCacheLayer({
+    node, runtimeFiles: js.runtimeFiles, runtimeDigest: js.runtime.digest, appDir: APP_DIR, epoch, signal,
+    // what the container's node will run with: fn.yaml's NODE_OPTIONS (set at deploy) replaces the image's
+    nodeOptions: spec.env.NODE_OPTIONS ?? IMAGE_ENV.NODE_OPTIONS,
+    layerCacheDir: join(cacheRoot, 'layers'),
+  });
+  return 'layer' in made ? { layer: made.layer, node: node.version } : made;
+}
+
+function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, caches: Map<string, Layer>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {
   const created = rfc3339(epoch);
   const lambda = spec.runtime === 'lambda';
   const common: Record<string, string> = {
@@ -203,9 +233,10 @@ function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: La
   const built = new Map<string, Buffer>([[runtime.digest, runtime.blob], [fn.digest, fn.blob]]);
   const images: PlatformImage[] = base.images.map((b) => {
     const dep = deps.get(formatPlatform(b.platform));
+    const cache = caches.get(formatPlatform(b.platform));
     // least often changed first, so a pull after a code change fetches only the last layer
-    const layers = dep ? [runtime, dep, fn] : [runtime, fn];
-    if (dep) built.set(dep.digest, dep.blob);
+    const layers = [runtime, ...(cache ? [cache] : []), ...(dep ? [dep] : []), fn];
+    for (const l of [dep, cache]) if (l) built.set(l.digest, l.blob);
     const labels = { ...common, 'org.opencontainers.image.base.digest': b.manifestDigest };
     const env: Record<string, string> = { ...IMAGE_ENV, PORT: String(PORT) };
     if (lambda) env.LAMBDA_TASK_ROOT = `/${LAMBDA_TASK_ROOT}`;

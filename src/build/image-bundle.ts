@@ -1,14 +1,16 @@
 // The image's JavaScript in two parts, so the function's own layer holds only the user's code:
-//   /app/fnkit/*.mjs  the fnkit runtime (invoker, node and Lambda runtimes, the `fnkit` API, and
-//                     fastify/cloudevents inside them): the same bytes for every function built
-//                     with this fnkit, so registries and nodes keep one copy and a code change
-//                     never re-uploads it;
+//   /app/fnkit/       the fnkit runtime (invoker, node and Lambda runtimes, the `fnkit` API, and
+//                     fastify/cloudevents inside them) in runtime.cjs, loaded by load.cjs and
+//                     re-exported per entry by invoker.mjs, node.mjs, lambda.mjs, public.mjs: the
+//                     same bytes for every function built with this fnkit, so registries and
+//                     nodes keep one copy and a code change never re-uploads it;
 //   /app/main.mjs     the generated entry (fn.yaml defaults + the user's handler), importing the
 //                     runtime by relative path.
 // Same esbuild settings as src/build/bundle.ts's production bundle (node20 ESM, minified, linked
 // source map, the createRequire banner), reusing its entry generator and plugins.
+import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 import type { FunctionSpec } from '../config/types.js';
 import { bundleError, fnkitAliasPlugin } from './bundle.js';
 import { entrySource } from './bundle-entry.js';
@@ -72,42 +74,91 @@ export interface PartBundle {
   external: string[];
 }
 
-/** fnkit's runtime, independent of any function: one ESM file per entry plus shared chunks. */
+/** The runtime's one CommonJS bundle, its loader and the V8 code cache the build may add beside it. */
+export const RUNTIME_BUNDLE = 'runtime.cjs';
+export const RUNTIME_LOADER = 'load.cjs';
+export const CODE_CACHE = `${RUNTIME_BUNDLE}.cache`;
+
+/**
+ * fnkit's runtime, independent of any function: one CommonJS bundle (runtime.cjs) that load.cjs
+ * compiles with a V8 code cache when the image has one, and per entry a small ESM module
+ * (invoker.mjs, node.mjs, lambda.mjs, public.mjs) that re-exports the entry's names from it, so
+ * main.mjs and user code import the runtime as before. One bundle rather than ESM chunks: Node 20
+ * can use a code cache only for a script (src/build/runtime/load.cjs says why).
+ */
 export async function runtimeBundle(spec: FunctionSpec, outdir: string, paths: FnkitPaths = fnkitPaths()): Promise<PartBundle> {
   const esbuild = await import('esbuild');
   const sources: Record<(typeof RUNTIME_ENTRIES)[number], string> = {
     invoker: paths.invokerMain, node: paths.nodeRuntime, lambda: paths.lambdaRuntime, public: paths.publicApi,
   };
+  const dir = resolve(outdir, RUNTIME_DIR);
+  const common: BuildOptions = {
+    bundle: true, platform: 'node', target: 'node20', metafile: true, logLevel: 'silent', absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
+    plugins: [lazyRequirePlugin(), lazyBuiltinPlugin(), deferredRequirePlugin()],
+  };
   try {
-    const result = await esbuild.build({
-      entryPoints: sources,
-      outdir: resolve(outdir, RUNTIME_DIR),
-      entryNames: '[name]',
-      chunkNames: 'chunk-[hash]',
-      outExtension: { '.js': '.mjs' },
-      splitting: true,
-      bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true,
-      sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER },
-      metafile: true, logLevel: 'silent', write: true, absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
-      plugins: [lazyRequirePlugin(), lazyBuiltinPlugin(), deferredRequirePlugin()],
-    });
-    // each lazy package as its own CommonJS bundle, required by relative path from fnkit/*.mjs
-    const lazy = await Promise.all([...LAZY_PACKAGES, ...deferredNames()].map((name) => esbuild.build({
-      entryPoints: [name],
-      outfile: resolve(outdir, RUNTIME_DIR, LAZY_DIR, lazyFile(name)),
-      bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true,
-      sourcemap: 'linked', sourcesContent: false,
-      metafile: true, logLevel: 'silent', write: true, absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
-    })));
-    const parts = [result, ...lazy].map((r) => collect(r.metafile, paths.root, []));
+    const names = exportNames(esbuild, sources, common);
+    names.catch(() => undefined); // its failure is thrown where it is awaited, below
+    const built = await Promise.all([
+      esbuild.build({
+        ...common,
+        stdin: {
+          contents: RUNTIME_ENTRIES.map((e) => `export * as ${e === 'public' ? 'api' : e} from ${JSON.stringify(sources[e])};`).join('\n'),
+          resolveDir: paths.root, sourcefile: 'fnkit-runtime.js', loader: 'js',
+        },
+        outfile: resolve(dir, RUNTIME_BUNDLE),
+        format: 'cjs', minify: true, sourcemap: 'linked', sourcesContent: false, write: true,
+      }),
+      // each lazy package as its own CommonJS bundle, required by relative path from runtime.cjs
+      ...[...LAZY_PACKAGES, ...deferredNames()].map((name) => esbuild.build({
+        ...common,
+        plugins: [],
+        entryPoints: [name],
+        outfile: resolve(dir, LAZY_DIR, lazyFile(name)),
+        format: 'cjs', minify: true, sourcemap: 'linked', sourcesContent: false, write: true,
+      })),
+    ]);
+    const written: string[] = [];
+    const loader = resolve(paths.root, 'src', 'build', 'runtime', RUNTIME_LOADER);
+    await writeFile(resolve(dir, RUNTIME_LOADER), await readFile(loader));
+    written.push(resolve(dir, RUNTIME_LOADER));
+    for (const e of RUNTIME_ENTRIES) {
+      const file = resolve(dir, `${e}.mjs`);
+      await writeFile(file, reexportSource(e === 'public' ? 'api' : e, (await names)[e] ?? []));
+      written.push(file);
+    }
+    const parts = built.map((r) => collect(r.metafile, paths.root, []));
     return {
-      files: parts.flatMap((p) => p.files).sort(),
-      inputs: [...new Set(parts.flatMap((p) => p.inputs))].sort(),
+      files: [...parts.flatMap((p) => p.files), ...written].sort(),
+      inputs: [...new Set([...parts.flatMap((p) => p.inputs), loader])].sort(),
       external: [],
     };
   } catch (err) {
     throw bundleError(spec, err, esbuild.formatMessagesSync);
   }
+}
+
+/** The names each entry exports, from an ESM build esbuild analyses and does not write. */
+async function exportNames(esbuild: typeof import('esbuild'), sources: Record<string, string>, common: BuildOptions): Promise<Record<string, string[]>> {
+  const r = await esbuild.build({ ...common, entryPoints: sources, outdir: '/fnkit-names', format: 'esm', splitting: true, write: false, entryNames: '[name]' });
+  const names: Record<string, string[]> = {};
+  for (const [out, meta] of Object.entries(r.metafile!.outputs)) {
+    const m = /([^/]+)\.js$/.exec(out);
+    if (m && m[1]! in sources && meta.entryPoint) names[m[1]!] = meta.exports;
+  }
+  return names;
+}
+
+/** An entry's ESM face: its names, taken from the one CommonJS bundle that load.cjs loads. */
+function reexportSource(key: string, names: string[]): string {
+  const plain = names.filter((n) => n !== 'default');
+  return [
+    `import runtime from './${RUNTIME_LOADER}';`,
+    `const m = runtime.${key};`,
+    ...(plain.length ? [`export const { ${plain.join(', ')} } = m;`] : []),
+    ...(names.includes('default') ? ['export default m.default;'] : []),
+    '',
+  ].join('\n');
 }
 
 /** The function's entry: defaults + its handler, importing the runtime part from ./fnkit/. */

@@ -24,12 +24,12 @@ export const LAMBDA_TASK_ROOT = 'var/task';
  * The JavaScript layers: the fnkit runtime (the same for every function of this fnkit version)
  * and the function's own layer (its entry + source map + included files; Lambda: the task root).
  */
-export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epoch: number, cacheRoot: string): Promise<{ runtime: Layer; layer: Layer; external: string[]; entry: string }> {
+export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epoch: number, cacheRoot: string): Promise<{ runtime: Layer; runtimeFiles: BundleFile[]; layer: Layer; external: string[]; entry: string }> {
   const memoDir = join(cacheRoot, 'bundles');
   const paths = fnkitPaths();
   const version = { node: process.version, fnkit: packageVersion(paths.root), esbuild: packageVersion(join(paths.nodeModules, 'esbuild')) };
   const [runtime, own] = await Promise.all([
-    memoized(memoDir, { v: 5, part: 'runtime', ...version }, opts.signal, (outdir) => runtimeBundle(spec, outdir, paths), undefined, paths.root),
+    memoized(memoDir, { v: 6, part: 'runtime', ...version }, opts.signal, (outdir) => runtimeBundle(spec, outdir, paths), undefined, paths.root),
     memoized(memoDir, { v: 4, part: 'function', spec, ...version }, opts.signal, (outdir) => functionBundle(spec, outdir, paths), spec.dir, paths.root),
   ]);
   const toEntries = (files: BundleFile[]): TarEntry[] => files.map((f) => ({ path: `${APP_DIR}/${f.rel}`, type: 'file', data: f.data }));
@@ -44,6 +44,7 @@ export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epo
   const what = lambda ? `Lambda entry + ${files.length} task root file(s)` : `function ${ENTRY}${files.length ? ` + ${files.length} included file(s)` : ''}`;
   return {
     runtime: await cachedLayer(join(cacheRoot, 'layers'), toEntries(runtime.files), epoch, `fnkit ${version.fnkit} runtime (invoker, runtimes; shared by every function)`),
+    runtimeFiles: runtime.files,
     layer: makeLayer(entries, epoch, what),
     external: own.external,
     entry: `/${APP_DIR}/${ENTRY}`,

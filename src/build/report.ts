@@ -16,6 +16,9 @@ export function describeStep(step: string, d: Record<string, unknown> = {}): str
     case 'resolved base': return `base ${d.base} -> ${d.digest} (${(d.platforms as string[]).join(', ')})`;
     case 'bundle': return `bundling (${d.runtime} runtime, production)`;
     case 'dependencies': return `installing dependencies for ${d.platform}: ${Array.isArray(d.packages) ? (d.packages as string[]).join(', ') : 'all production dependencies'}`;
+    case 'code cache': return `making the V8 code cache for ${d.platform} with the base image's node`;
+    case 'code cache made': return `  code cache for ${d.platform}: node ${d.node}, ${formatSize(Number(d.size))}`;
+    case 'code cache skipped': return `  no code cache for ${d.platform}: ${d.reason} (the image works; its cold start compiles the runtime)`;
     case 'assemble': return 'assembling image';
     case 'layout': return `writing OCI layout ${d.dir}`;
     case 'tar': return `writing tar ${d.file}`;

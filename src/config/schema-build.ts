@@ -24,5 +24,7 @@ export const buildSchema = {
     external: { type: 'array', uniqueItems: true, items: { type: 'string', minLength: 1 } },
     /** Plain HTTP to the registries (loopback is always allowed). */
     insecure: { type: 'boolean' },
+    /** Add a V8 code cache of the fnkit runtime, made by the base's own node (default true). */
+    codeCache: { type: 'boolean' },
   },
 } as const;

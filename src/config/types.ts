@@ -84,6 +84,12 @@ export interface BuildSection {
   external?: string[];
   /** Plain HTTP to the registries (loopback is always allowed). */
   insecure?: boolean;
+  /**
+   * Add a layer with a V8 code cache of the fnkit runtime, made by the base image's own node
+   * (src/build/code-cache.ts); default true. Its bytes differ from one machine to the next, so
+   * turn it off for images that must be bit-for-bit reproducible across machines.
+   */
+  codeCache?: boolean;
 }
 
 /**

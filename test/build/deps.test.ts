@@ -105,8 +105,9 @@ test('a native package goes into its own layer (closure only, no dev deps) and t
   const dir = await fixture({ addon: { 'build/Release/addon.node': elf(X86_64) } });
   const layout = join(dir, 'oci');
   const r = await buildFunction(await loadFunction(dir), { layout, cacheDir: cache, platforms: ['linux/amd64'] });
-  assert.equal(r.layers.length, 3);
-  const [runtimeLayer, depsLayer, fnLayer] = r.layers;
+  assert.equal(r.layers.length, 4);
+  const [runtimeLayer, cacheLayer, depsLayer, fnLayer] = r.layers;
+  assert.match(cacheLayer!.description, /V8 code cache/);
   assert.match(depsLayer!.description, /dependencies: fakeaddon/);
   const deps = tarPaths(await readFile(join(layout, 'blobs', 'sha256', depsLayer!.digest.slice(7))));
   assert.ok(deps.includes('app/node_modules/fakeaddon/build/Release/addon.node'));
@@ -114,12 +115,12 @@ test('a native package goes into its own layer (closure only, no dev deps) and t
   assert.ok(!deps.some((p) => p.includes('otherdep')), 'otherdep is bundled, not installed');
   assert.ok(!deps.some((p) => p.includes('devonly')), 'dev dependencies never ship');
   const manifest = JSON.parse(await readFile(join(layout, 'blobs', 'sha256', r.digest.slice(7)), 'utf8'));
-  assert.deepEqual(manifest.layers.slice(-3).map((l: any) => l.digest), [runtimeLayer!.digest, depsLayer!.digest, fnLayer!.digest], 'runtime, deps, function: least often changed first');
+  assert.deepEqual(manifest.layers.slice(-4).map((l: any) => l.digest), [runtimeLayer!.digest, cacheLayer!.digest, depsLayer!.digest, fnLayer!.digest], 'runtime, code cache, deps, function: least often changed first');
 
   // unpack our two layers and run the entrypoint on this machine: /app/main.mjs finds /app/node_modules
   const root = join(dir, 'root');
   await mkdir(root);
-  for (const l of [runtimeLayer!, depsLayer!, fnLayer!]) await exec('tar', ['-xzf', join(layout, 'blobs', 'sha256', l.digest.slice(7)), '-C', root]);
+  for (const l of [runtimeLayer!, cacheLayer!, depsLayer!, fnLayer!]) await exec('tar', ['-xzf', join(layout, 'blobs', 'sha256', l.digest.slice(7)), '-C', root]);
   const port = await freePort();
   const child = spawn(process.execPath, ['--enable-source-maps', join(root, 'app', 'main.mjs')], { env: { ...process.env, PORT: String(port), NODE_ENV: 'production' }, stdio: 'ignore' });
   try {
@@ -135,8 +136,8 @@ test('a native package goes into its own layer (closure only, no dev deps) and t
 
   // the deps layer is cached by its inputs: a rebuild gives the same layer without npm
   const again = await buildFunction(await loadFunction(dir), { cacheDir: cache, platforms: ['linux/amd64'] });
-  assert.equal(again.layers[1]!.digest, depsLayer!.digest);
-  assert.equal(again.layers.length, 3);
+  assert.equal(again.layers[2]!.digest, depsLayer!.digest);
+  assert.equal(again.layers.length, 4);
   assert.equal(again.digest, r.digest);
 });
 
@@ -159,7 +160,7 @@ test('multi-arch: an addon compiled for amd64 only fails for arm64; per-platform
   });
   const r = await buildFunction(await loadFunction(prebuilt), { cacheDir: cache });
   assert.deepEqual(r.platforms, ['linux/amd64', 'linux/arm64/v8']);
-  assert.equal(r.layers.length, 3, 'runtime, one deps layer shared by both platforms (same files), function');
+  assert.equal(r.layers.length, 4, 'runtime, the amd64 code cache (this machine cannot run the arm64 node), one deps layer shared by both platforms (same files), function');
 });
 
 test('Lambda: every production dependency is installed at /var/task/node_modules', async () => {

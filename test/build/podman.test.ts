@@ -89,6 +89,8 @@ test('TypeScript function: pushed, pulled, answers HTTP and a binary CloudEvent,
   assert.deepEqual(await ce.json(), { received: { n: 42 }, type: 'dev.fnkit.test' });
   assert.equal(ce.headers.get('ce-specversion'), '1.0');
   assert.equal(ce.headers.get('ce-type'), 'hello-ts.reply');
+  const logs = await exec('podman', ['logs', c.name]);
+  assert.match(logs.stdout + logs.stderr, /"codeCache":"accepted"/, 'the container\'s node took the code cache fn build made with the base\'s node');
 
   const slow = fetch(`${c.url}/slow?ms=2000`);
   await new Promise((r) => setTimeout(r, 400));
@@ -120,6 +122,8 @@ test('Lambda function: task root files at /var/task, LAMBDA_TASK_ROOT set, secre
   const res = await fetch(`${c.url}/orders/7`);
   assert.equal(res.status, 200);
   assert.deepEqual(await res.json(), { from: 'lambda', path: '/orders/7', taskRoot: '/var/task', helper: 'helper' });
+  const logs = await exec('podman', ['logs', c.name]);
+  assert.match(logs.stdout + logs.stderr, /"codeCache":"accepted"/);
   await exec('podman', ['rm', '-f', c.name]);
 });
 

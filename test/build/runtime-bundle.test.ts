@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFERRED_PACKAGES, LAZY_PACKAGES, RUNTIME_DIR, deferredRequirePlugin, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
+import { DEFERRED_PACKAGES, LAZY_PACKAGES, RUNTIME_BUNDLE, RUNTIME_DIR, deferredRequirePlugin, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
 import { loadFunction } from '../../src/config/fn-yaml.js';
 
 test('runtime part: lazy packages live beside the chunks, load by the path the bundle requires, and work', async (t) => {
@@ -18,8 +18,9 @@ test('runtime part: lazy packages live beside the chunks, load by the path the b
   const out = join(dir, 'app');
   const part = await runtimeBundle(await loadFunction(join(dir, 'src')), out);
 
-  const invoker = await readFile(join(out, RUNTIME_DIR, 'invoker.mjs'), 'utf8');
-  const req = createRequire(join(out, RUNTIME_DIR, 'invoker.mjs'));
+  // the start-up file: the one CommonJS bundle load.cjs compiles
+  const invoker = await readFile(join(out, RUNTIME_DIR, RUNTIME_BUNDLE), 'utf8');
+  const req = createRequire(join(out, RUNTIME_DIR, RUNTIME_BUNDLE));
   for (const name of LAZY_PACKAGES) {
     const m = invoker.match(new RegExp(`"(\\./lazy/[^"]*${name.split('/').pop()}\\.cjs)"`));
     assert.ok(m, `invoker.mjs requires ${name} by a relative path`);
@@ -38,13 +39,37 @@ test('runtime part: lazy packages live beside the chunks, load by the path the b
   }
   assert.ok(!invoker.includes('Invalid comparator'), 'semver is not inside invoker.mjs');
   assert.equal(typeof (req('./lazy/semver.cjs') as { satisfies?: unknown }).satisfies, 'function');
-  assert.ok((await stat(join(out, RUNTIME_DIR, 'invoker.mjs'))).size < 500_000);
+  // invoker, node and Lambda runtimes together were ~580 KB when this was written
+  assert.ok((await stat(join(out, RUNTIME_DIR, RUNTIME_BUNDLE))).size < 700_000);
 
   // inject (light-my-request) still drives a handler from the lazy file
   const inject = req('./lazy/light-my-request.cjs') as (fn: unknown, o: unknown) => Promise<{ statusCode: number; payload: string }>;
   const res = await inject((_q: unknown, s: { end(b: string): void }) => s.end('ok'), { method: 'GET', url: '/' });
   assert.equal(res.statusCode, 200);
   assert.equal(res.payload, 'ok');
+});
+
+test('runtime part: each entry\'s ESM face re-exports its names from the one bundle, loaded once', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fn-runtime-faces-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'fn.yaml'), 'name: faces\nruntime: node\nhandler: index.ts\n');
+  await writeFile(join(dir, 'index.ts'), 'export default () => 1;\n');
+  const out = join(dir, 'app');
+  const part = await runtimeBundle(await loadFunction(dir), out);
+  for (const f of ['load.cjs', 'invoker.mjs', 'node.mjs', 'lambda.mjs', 'public.mjs']) assert.ok(part.files.includes(join(out, RUNTIME_DIR, f)), `${f} is one of the layer's files`);
+  const probe = join(out, 'probe.mjs');
+  await writeFile(probe, [
+    "import { main } from './fnkit/invoker.mjs';",
+    "import { nodeRuntime } from './fnkit/node.mjs';",
+    "import { lambdaRuntime } from './fnkit/lambda.mjs';",
+    "import { sse, HttpError } from './fnkit/public.mjs';",
+    "import { createRequire } from 'node:module';",
+    "const rt = createRequire(import.meta.url)('./fnkit/load.cjs');",
+    "console.log(JSON.stringify({ kinds: [main, nodeRuntime, lambdaRuntime, sse, HttpError].map((f) => typeof f), same: rt.api.sse === sse, cache: globalThis[Symbol.for('fnkit.codeCache')] }));",
+  ].join('\n'));
+  const { execFileSync } = await import('node:child_process');
+  const r = JSON.parse(execFileSync(process.execPath, [probe], { encoding: 'utf8' }));
+  assert.deepEqual(r, { kinds: ['function', 'function', 'function', 'function', 'function'], same: true, cache: 'none' });
 });
 
 test('lazy built-ins: fastify/lib/server.js gets https and http2 only when it touches them', async (t) => {

@@ -1,0 +1,118 @@
+// The V8 code cache fn build adds (src/build/code-cache.ts): made by a training run with the
+// image's node, taken by that node under the same flags, refused (and the function still
+// served) under other flags, a corrupt file or none at all; kept in the layer cache so a rebuild
+// trains nothing; a failed training run is a reason, not a failed build. This machine's node
+// stands in for the base image's (test/build/podman.test.ts runs a real image with it).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CODE_CACHE, ENTRY, IMAGE_ENV, RUNTIME_DIR, functionBundle, runtimeBundle } from '../../src/build/image-bundle.js';
+import { codeCacheLayer, runTraining } from '../../src/build/code-cache.js';
+import { loadFunction } from '../../src/config/fn-yaml.js';
+import { freePort } from '../support/registry.js';
+
+let dir: string;
+let app: string;
+const cacheFile = () => join(app, RUNTIME_DIR, CODE_CACHE);
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fn-code-cache-'));
+  await writeFile(join(dir, 'fn.yaml'), 'name: cached\nruntime: node\nhandler: index.ts\n');
+  await writeFile(join(dir, 'index.ts'), "export default (req: { path: string }) => ({ path: req.path });\n");
+  app = join(dir, 'app');
+  const spec = await loadFunction(dir);
+  await runtimeBundle(spec, app);
+  await functionBundle(spec, app);
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+/** Starts the built function with `nodeOptions`, waits for "ready", asks GET /x; returns the ready line and the answer. */
+async function start(nodeOptions: string): Promise<{ ready: Record<string, unknown>; body: unknown }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(app, ENTRY)], {
+    env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, PORT: String(port), FN_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    let out = '';
+    const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no ready line in 20 s:\n${out}`)), 20_000);
+      child.stdout.on('data', (d: Buffer) => {
+        out += d;
+        const line = out.split('\n').find((l) => l.includes('"msg":"ready"'));
+        if (line) {
+          clearTimeout(t);
+          resolve(JSON.parse(line));
+        }
+      });
+      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
+    });
+    const res = await fetch(`http://127.0.0.1:${port}/x`);
+    return { ready, body: await res.json() };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+test('training run: the cache it writes is taken by the same node under the same NODE_OPTIONS', async () => {
+  const failed = await runTraining(process.execPath, join(app, RUNTIME_DIR), cacheFile(), IMAGE_ENV.NODE_OPTIONS);
+  assert.equal(failed, undefined);
+  assert.ok((await readFile(cacheFile())).length > 100_000, 'the cache holds the bytecode of what ran, not only the top level');
+  const r = await start(IMAGE_ENV.NODE_OPTIONS!);
+  assert.equal(r.ready.codeCache, 'accepted');
+  assert.deepEqual(r.body, { path: '/x' });
+});
+
+test('other flags, a corrupt cache, no cache: V8 refuses it and the function is served all the same', async () => {
+  await runTraining(process.execPath, join(app, RUNTIME_DIR), cacheFile(), IMAGE_ENV.NODE_OPTIONS);
+  const other = await start('--max-semi-space-size=8');
+  assert.equal(other.ready.codeCache, 'rejected');
+  assert.deepEqual(other.body, { path: '/x' });
+
+  await writeFile(cacheFile(), Buffer.alloc(4096, 7));
+  const corrupt = await start(IMAGE_ENV.NODE_OPTIONS!);
+  assert.equal(corrupt.ready.codeCache, 'rejected');
+  assert.deepEqual(corrupt.body, { path: '/x' });
+
+  await rm(cacheFile());
+  const none = await start(IMAGE_ENV.NODE_OPTIONS!);
+  assert.equal(none.ready.codeCache, 'none');
+  assert.deepEqual(none.body, { path: '/x' });
+});
+
+test('codeCacheLayer: one file at app/fnkit/runtime.cjs.cache; a rebuild takes it from the layer cache without training', async (t) => {
+  const layers = await mkdtemp(join(tmpdir(), 'fn-code-cache-layers-'));
+  t.after(() => rm(layers, { recursive: true, force: true }));
+  const { readdir } = await import('node:fs/promises');
+  const files = [];
+  for (const name of await readdir(join(app, RUNTIME_DIR), { recursive: true })) {
+    const data = await readFile(join(app, RUNTIME_DIR, name)).catch(() => undefined);
+    if (data && !name.endsWith(CODE_CACHE)) files.push({ rel: `${RUNTIME_DIR}/${name}`, data });
+  }
+  const inputs = { runtimeFiles: files, runtimeDigest: 'sha256:' + 'a'.repeat(64), nodeOptions: IMAGE_ENV.NODE_OPTIONS, appDir: 'app', epoch: 0, layerCacheDir: layers };
+  const first = await codeCacheLayer({ ...inputs, node: { path: process.execPath, version: process.version } });
+  assert.ok('layer' in first, JSON.stringify(first));
+  const { execFileSync } = await import('node:child_process');
+  const tgz = join(layers, 'probe.tar.gz');
+  await writeFile(tgz, first.layer.blob);
+  assert.deepEqual(execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean), ['app/', 'app/fnkit/', 'app/fnkit/runtime.cjs.cache']);
+  // a node that cannot run: only a layer cache hit can answer
+  const again = await codeCacheLayer({ ...inputs, node: { path: '/nonexistent/node', version: process.version } });
+  assert.ok('layer' in again && again.layer.digest === first.layer.digest);
+  // other flags are another cache
+  const other = await codeCacheLayer({ ...inputs, nodeOptions: '--max-semi-space-size=8', node: { path: '/nonexistent/node', version: process.version } });
+  assert.ok('skip' in other && /training run failed/.test(other.skip), JSON.stringify(other));
+});
+
+test('a training run that fails is a reason naming the failure', async (t) => {
+  const bad = await mkdtemp(join(tmpdir(), 'fn-code-cache-bad-'));
+  t.after(() => rm(bad, { recursive: true, force: true }));
+  const node = join(bad, 'node');
+  await writeFile(node, '#!/bin/sh\necho "code cache training failed: no luck here" >&2\nexit 1\n');
+  await chmod(node, 0o755);
+  const failed = await runTraining(node, join(app, RUNTIME_DIR), join(bad, 'out'), undefined);
+  assert.equal(failed, 'code cache training failed: no luck here');
+});
