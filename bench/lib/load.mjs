@@ -84,9 +84,23 @@ export function probe(url, timeoutMs = 1000) {
 }
 
 /** Spawns a server and resolves once GET url answers 200; returns { proc, ms } (spawn → first 200). */
+/**
+ * The bench's own environment minus what a container would not have and what changes how node
+ * starts: NODE_EXTRA_CA_CERTS makes every node read and parse that CA bundle before the first
+ * line of JS (~40 ms per start on these machines, where it is set machine-wide), which would add
+ * the same constant to every server's cold start and squeeze the ratios towards 1; NODE_OPTIONS
+ * is set per server (the image's for fnkit, none for the others).
+ */
+export function serverEnv() {
+  const env = { ...process.env };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.NODE_OPTIONS;
+  return env;
+}
+
 export async function spawnUntilReady(argv, env, url, { timeoutMs = 20_000, cwd } = {}) {
   const t0 = performance.now();
-  const proc = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'], cwd });
+  const proc = spawn(argv[0], argv.slice(1), { env: { ...serverEnv(), ...env }, stdio: ['ignore', 'ignore', 'pipe'], cwd });
   let stderr = '';
   proc.stderr.on('data', (d) => { stderr += d; });
   let exited = false;

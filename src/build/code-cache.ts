@@ -82,7 +82,7 @@ export async function runTraining(node: string, runtimeDir: string, out: string,
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production' };
   if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
   const failed = await new Promise<string | undefined>((resolve) => {
-    execFile(node, [trainer, runtimeDir, out], { env, cwd: dirname(runtimeDir), timeout: TRAIN_TIMEOUT_MS, signal, maxBuffer: 1 << 20 }, (err, _stdout, stderr) => {
+    execFile(node, [trainer, runtimeDir, out], { env, cwd: dirname(runtimeDir), timeout: TRAIN_TIMEOUT_MS, signal, maxBuffer: 16 << 20 }, (err, _stdout, stderr) => {
       resolve(err ? (String(stderr).trim().split('\n')[0] || err.message) : undefined);
     });
   });

@@ -36,7 +36,7 @@ async function main() {
   const port = await freePort();
   process.env.PORT = String(port);
   process.env.FN_HOST = '127.0.0.1';
-  process.env.LOG_LEVEL = 'silent';
+  // logging stays on (info, as in a container): its code is part of every request's path
   const runtime = require(join(dir, 'load.cjs'));
   const fn = {
     default: (req) => {
