@@ -30,10 +30,10 @@ before(async () => {
 after(() => rm(dir, { recursive: true, force: true }));
 
 /** Starts the built function with `nodeOptions`, waits for "ready", asks GET /x; returns the ready line and the answer. */
-async function start(nodeOptions: string): Promise<{ ready: Record<string, unknown>; body: unknown }> {
+async function start(nodeOptions: string, appDir = app, env: Record<string, string> = {}): Promise<{ ready: Record<string, unknown>; body: unknown }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(app, ENTRY)], {
-    env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, PORT: String(port), FN_HOST: '127.0.0.1' },
+  const child = spawn(process.execPath, [join(appDir, ENTRY)], {
+    env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, PORT: String(port), FN_HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
@@ -105,6 +105,21 @@ test('codeCacheLayer: one file at app/fnkit/runtime.cjs.cache; a rebuild takes i
   // other flags are another cache
   const other = await codeCacheLayer({ ...inputs, nodeOptions: '--max-semi-space-size=8', node: { path: '/nonexistent/node', version: process.version } });
   assert.ok('skip' in other && /training run failed/.test(other.skip), JSON.stringify(other));
+});
+
+test('Lambda, ESM handler, isolation inline: import() works in runtime code that came from the cache', async (t) => {
+  const fn = await mkdtemp(join(tmpdir(), 'fn-code-cache-lambda-'));
+  t.after(() => rm(fn, { recursive: true, force: true }));
+  await writeFile(join(fn, 'fn.yaml'), 'name: cached-esm\nruntime: lambda\nhandler: index.handler\nlambda:\n  isolation: inline\n');
+  await writeFile(join(fn, 'index.mjs'), 'export const handler = async (event) => ({ statusCode: 200, body: JSON.stringify({ esm: true, path: event.rawPath }) });\n');
+  const out = join(fn, 'app');
+  const spec = await loadFunction(fn);
+  await runtimeBundle(spec, out);
+  await functionBundle(spec, out);
+  assert.equal(await runTraining(process.execPath, join(out, RUNTIME_DIR), join(out, RUNTIME_DIR, CODE_CACHE), IMAGE_ENV.NODE_OPTIONS), undefined);
+  const r = await start(IMAGE_ENV.NODE_OPTIONS!, out, { LAMBDA_TASK_ROOT: fn });
+  assert.equal(r.ready.codeCache, 'accepted');
+  assert.deepEqual(r.body, { esm: true, path: '/x' });
 });
 
 test('a training run that fails is a reason naming the failure', async (t) => {

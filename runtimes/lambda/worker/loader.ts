@@ -51,9 +51,16 @@ function hasPackageJsonTypeModule(file: string): boolean {
 /** Set when the handler module is loaded with import() rather than require(). */
 let imported = false;
 
+/**
+ * In an image the runtime runs inside vm.Script (src/build/runtime/load.cjs), where import() has
+ * no module loader once the code comes from the V8 code cache; load.cjs hands over its own.
+ */
+const loaderImport = (globalThis as Record<symbol, ((specifier: string) => Promise<unknown>) | undefined>)[Symbol.for('fnkit.import')];
+
 async function importFile(file: string): Promise<unknown> {
   imported = true;
-  return import(pathToFileURL(file).href);
+  const url = pathToFileURL(file).href;
+  return loaderImport ? loaderImport(url) : import(url);
 }
 
 async function loadModule3(appRoot: string, moduleRoot: string, module: string): Promise<unknown> {

@@ -8,7 +8,7 @@
 // another NODE_OPTIONS): a stale cache costs the read, never correctness.
 // Plain CommonJS on purpose: Node 20 offers a code cache only for scripts (vm.Script), and
 // NODE_COMPILE_CACHE (22+) keeps only what compiles before the code runs.
-const { Script, constants } = require('node:vm');
+const { Script } = require('node:vm');
 const { readFileSync } = require('node:fs');
 const { createRequire, wrap } = require('node:module');
 const { join } = require('node:path');
@@ -20,12 +20,11 @@ try {
 } catch {
   // built without a code cache (another platform, a node that cannot run on the build machine)
 }
-const script = new Script(wrap(readFileSync(file, 'utf8')), {
-  filename: file,
-  cachedData,
-  // the Lambda runtime import()s ESM handlers; without this, import() inside a vm.Script throws
-  importModuleDynamically: constants && constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
+const script = new Script(wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+// import() inside a vm.Script has no module loader (and vm's USE_MAIN_CONTEXT_DEFAULT_LOADER is
+// experimental, warns, and fails for code from the cache): the Lambda runtime import()s ESM
+// handlers through this one, from a real module (runtimes/lambda/worker/loader.ts)
+globalThis[Symbol.for('fnkit.import')] = (specifier) => import(specifier);
 const runtime = { exports: {} };
 script.runInThisContext()(runtime.exports, createRequire(file), runtime, file, __dirname);
 // logged by the invoker in its "ready" line (invoker/main.ts): accepted, rejected or none
