@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadFunction } from '../../src/config/fn-yaml.js';
-import { CODE_CACHE, ENTRY, IMAGE_ENV, RUNTIME_DIR, functionBundle, runtimeBundle } from '../../src/build/image-bundle.js';
+import { CODE_CACHE, ENTRY, RUNTIME_DIR, functionBundle, imageEnv, runtimeBundle } from '../../src/build/image-bundle.js';
 import { runTraining } from '../../src/build/code-cache.js';
 
 const [dir, outdir] = process.argv.slice(2);
@@ -14,9 +14,11 @@ await runtimeBundle(spec, outdir);
 await functionBundle(spec, outdir);
 // the code cache fn build adds, made here by the node that runs the bench (as fn build uses the
 // base image's node); BENCH_NO_CODE_CACHE=1 measures an image built without one
+// the image's environment for the node that runs the bench (fn build decides it by the base's node)
+const env = imageEnv(process.version);
 if (process.env.BENCH_NO_CODE_CACHE !== '1') {
-  const failed = await runTraining(process.execPath, join(outdir, RUNTIME_DIR), join(outdir, RUNTIME_DIR, CODE_CACHE), IMAGE_ENV.NODE_OPTIONS);
+  const failed = await runTraining(process.execPath, join(outdir, RUNTIME_DIR), join(outdir, RUNTIME_DIR, CODE_CACHE), env.NODE_OPTIONS);
   if (failed) throw new Error(`code cache: ${failed}`);
 }
-writeFileSync(join(outdir, 'image-env.json'), JSON.stringify(IMAGE_ENV));
+writeFileSync(join(outdir, 'image-env.json'), JSON.stringify(env));
 process.stdout.write(join(outdir, ENTRY) + '\n');

@@ -77,6 +77,20 @@ test('report: blob transfers and unknown steps', () => {
   assert.equal(describeStep('no-such-step', {}), undefined);
 });
 
+test('imageEnv: the semi-space cap only where it costs no start-up (Node 24+, or unknown)', async () => {
+  const { imageEnv, SEMI_SPACE_CAP } = await import('./image-bundle.js');
+  for (const v of ['v20.20.2', '20.11.0', 'v22.3.0']) assert.deepEqual(imageEnv(v), { NODE_ENV: 'production' }, v);
+  for (const v of ['v24.11.0', '24.0.0', 'v25.1.0', undefined, 'not-a-version']) assert.deepEqual(imageEnv(v), { NODE_ENV: 'production', NODE_OPTIONS: SEMI_SPACE_CAP }, String(v));
+});
+
+test('declaredNodeVersion: NODE_VERSION from the base config, nothing else', async () => {
+  const { declaredNodeVersion } = await import('./builder.js');
+  assert.equal(declaredNodeVersion({ config: { Env: ['PATH=/usr/bin', 'NODE_VERSION=24.11.1', 'YARN_VERSION=1.22.22'] } }), '24.11.1');
+  assert.equal(declaredNodeVersion({ config: { Env: ['PATH=/usr/bin'] } }), undefined);
+  assert.equal(declaredNodeVersion({ config: { Env: ['NODE_VERSION=latest'] } }), undefined);
+  assert.equal(declaredNodeVersion({}), undefined);
+});
+
 test('report: the code cache steps say which platform, and why one was skipped', () => {
   assert.equal(describeStep('code cache made', { platform: 'linux/amd64', node: 'v24.11.0', size: 300 * 1024 }), '  code cache for linux/amd64: node v24.11.0, 300.0 KiB');
   assert.equal(describeStep('code cache skipped', { platform: 'linux/arm64/v8', reason: 'base is linux/arm64/v8; this machine is linux/amd64' }),

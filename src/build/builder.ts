@@ -19,7 +19,7 @@ import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, ty
 import { formatPlatform, hostPlatform } from './platform.js';
 import type { BuiltImage, PlatformImage } from './built-image.js';
 import { APP_DIR, LAMBDA_TASK_ROOT, functionLayers } from './js-layers.js';
-import { IMAGE_ENV } from './image-bundle.js';
+import { imageEnv } from './image-bundle.js';
 import { gitFacts, type GitFacts } from './git.js';
 
 
@@ -90,20 +90,25 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
   }
 
   const cacheByPlatform = new Map<string, Layer>();
-  if (spec.build.codeCache !== false) {
-    for (const im of base.images) {
-      const platform = formatPlatform(im.platform);
+  const envByPlatform = new Map<string, Record<string, string>>();
+  for (const im of base.images) {
+    const platform = formatPlatform(im.platform);
+    // the base's node version decides NODE_OPTIONS (imageEnv); the code cache is made under it
+    let version = declaredNodeVersion(im.config);
+    if (spec.build.codeCache !== false) {
       progress('code cache', { platform });
-      const made = await codeCacheFor(client, base, im, spec, fnLayer, epoch, cacheRoot, opts.signal);
+      const made = await codeCacheFor(client, base, im, spec, version, fnLayer, epoch, cacheRoot, opts.signal);
       if ('layer' in made) {
+        version ??= made.node;
         cacheByPlatform.set(platform, made.layer);
         progress('code cache made', { platform, node: made.node, size: made.layer.size });
       } else progress('code cache skipped', { platform, reason: made.skip });
     }
+    envByPlatform.set(platform, imageEnv(version));
   }
 
   progress('assemble', {});
-  const image = assemble(spec, base, fnLayer.runtime, fnLayer.layer, fnLayer.entry, depsByPlatform, cacheByPlatform, epoch, git, client);
+  const image = assemble(spec, base, fnLayer.runtime, fnLayer.layer, fnLayer.entry, depsByPlatform, cacheByPlatform, envByPlatform, epoch, git, client);
   // in image order: runtime, code cache and dependencies (per platform), the function's own
   const perPlatform = [...cacheByPlatform.values(), ...[...depsByPlatform.values()].filter((l): l is Layer => !!l)];
   const layers = [fnLayer.runtime, ...perPlatform, fnLayer.layer];
@@ -206,20 +211,27 @@ function exists(p: string): Promise<boolean> {
   return access(p).then(() => true, () => false);
 }
 
+/** The Node.js version a base declares (the official images set NODE_VERSION), if it does. */
+export function declaredNodeVersion(baseConfig: any): string | undefined {
+  const env = (baseConfig?.config?.Env ?? []) as string[];
+  const v = env.find((e) => e.startsWith('NODE_VERSION='))?.slice('NODE_VERSION='.length);
+  return v && /^v?\d+\./.test(v) ? v : undefined;
+}
+
 /** The code cache layer for one platform of the base, made by that platform's own node. */
-async function codeCacheFor(client: RegistryClient, base: ResolvedBase, im: BaseImage, spec: FunctionSpec, js: { runtime: Layer; runtimeFiles: BundleFile[] }, epoch: number, cacheRoot: string, signal: AbortSignal | undefined): Promise<{ layer: Layer; node: string } | { skip: string }> {
+async function codeCacheFor(client: RegistryClient, base: ResolvedBase, im: BaseImage, spec: FunctionSpec, declared: string | undefined, js: { runtime: Layer; runtimeFiles: BundleFile[] }, epoch: number, cacheRoot: string, signal: AbortSignal | undefined): Promise<{ layer: Layer; node: string } | { skip: string }> {
   const node = await baseNodeBinary({ client, ref: base.ref, image: im, cacheDir: cacheRoot, signal });
   if ('skip' in node) return node;
   const made = await codeCacheLayer({
     node, runtimeFiles: js.runtimeFiles, runtimeDigest: js.runtime.digest, appDir: APP_DIR, epoch, signal,
     // what the container's node will run with: fn.yaml's NODE_OPTIONS (set at deploy) replaces the image's
-    nodeOptions: spec.env.NODE_OPTIONS ?? IMAGE_ENV.NODE_OPTIONS,
+    nodeOptions: spec.env.NODE_OPTIONS ?? imageEnv(declared ?? node.version).NODE_OPTIONS,
     layerCacheDir: join(cacheRoot, 'layers'),
   });
   return 'layer' in made ? { layer: made.layer, node: node.version } : made;
 }
 
-function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, caches: Map<string, Layer>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {
+function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, caches: Map<string, Layer>, envs: Map<string, Record<string, string>>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {
   const created = rfc3339(epoch);
   const lambda = spec.runtime === 'lambda';
   const common: Record<string, string> = {
@@ -238,7 +250,7 @@ function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: La
     const layers = [runtime, ...(cache ? [cache] : []), ...(dep ? [dep] : []), fn];
     for (const l of [dep, cache]) if (l) built.set(l.digest, l.blob);
     const labels = { ...common, 'org.opencontainers.image.base.digest': b.manifestDigest };
-    const env: Record<string, string> = { ...IMAGE_ENV, PORT: String(PORT) };
+    const env: Record<string, string> = { ...(envs.get(formatPlatform(b.platform)) ?? imageEnv(undefined)), PORT: String(PORT) };
     if (lambda) env.LAMBDA_TASK_ROOT = `/${LAMBDA_TASK_ROOT}`;
     const config = makeConfig({ ...b.config, ...(b.platform.variant ? { variant: b.platform.variant } : {}) }, layers, {
       // no --enable-source-maps: it parses every map at start; the invoker maps stacks lazily

@@ -18,13 +18,20 @@ import { nativeAddonPlugin } from './bundle-native.js';
 import { fnkitPaths, type FnkitPaths } from './bundle-paths.js';
 
 /**
- * Environment of every image's node process (set in the image config, src/build/builder.ts; the
- * bench runs the bundle with it too). NODE_OPTIONS caps V8's young generation at 4 MiB per
- * semi-space: under load V8 otherwise grows it to 16 MiB, which put RSS after load at 1.2-1.3x
- * bare node:http; with 4 MiB it is about 1.05x at the same CPU per request (docs/invoker.md,
- * "Benchmark"). A NODE_OPTIONS of the user's (fn.yaml env, deploy env) replaces it.
+ * Environment of an image's node process (set in the image config, src/build/builder.ts; the bench
+ * runs the bundle with it too). NODE_OPTIONS caps V8's young generation at 4 MiB per semi-space:
+ * under load V8 otherwise grows it to 16 MiB, which puts RSS after load at ~1.22x bare node:http
+ * instead of ~1.08x at the same CPU per request (docs/invoker.md, "Benchmark"). Only on Node 24
+ * and later, or when the version is unknown: Node 20 and 22 refuse their own built-in code cache
+ * when NODE_OPTIONS carries any V8 flag, and compile every built-in module they load from source,
+ * ~24 ms more cold start (measured; docs/invoker.md, "Cold start"). A NODE_OPTIONS of the user's
+ * (fn.yaml env, deploy env) replaces it.
  */
-export const IMAGE_ENV: Readonly<Record<string, string>> = { NODE_ENV: 'production', NODE_OPTIONS: '--max-semi-space-size=4' };
+export function imageEnv(nodeVersion: string | undefined): Record<string, string> {
+  const major = Number(/^v?(\d+)\./.exec(nodeVersion ?? '')?.[1]);
+  return major && major < 24 ? { NODE_ENV: 'production' } : { NODE_ENV: 'production', NODE_OPTIONS: SEMI_SPACE_CAP };
+}
+export const SEMI_SPACE_CAP = '--max-semi-space-size=4';
 
 /** Folder of the runtime part, relative to the app folder. */
 export const RUNTIME_DIR = 'fnkit';
