@@ -11,7 +11,7 @@ const [dir, outdir] = process.argv.slice(2);
 if (!dir || !outdir) throw new Error('usage: build-fnkit.ts <function dir> <outdir>');
 const spec = await loadFunction(dir);
 await runtimeBundle(spec, outdir);
-await functionBundle(spec, outdir);
+const fn = await functionBundle(spec, outdir);
 // the code cache fn build adds, made here by the node that runs the bench (as fn build uses the
 // base image's node); BENCH_NO_CODE_CACHE=1 measures an image built without one
 // the image's environment for the node that runs the bench (fn build decides it by the base's node)
@@ -21,4 +21,4 @@ if (process.env.BENCH_NO_CODE_CACHE !== '1') {
   if (failed) throw new Error(`code cache: ${failed}`);
 }
 writeFileSync(join(outdir, 'image-env.json'), JSON.stringify(env));
-process.stdout.write(join(outdir, ENTRY) + '\n');
+process.stdout.write(join(outdir, fn.entry ?? ENTRY) + '\n');

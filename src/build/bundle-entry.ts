@@ -44,7 +44,11 @@ export function lambdaOptions(spec: FunctionSpec): Record<string, unknown> {
   return { handler: spec.handler, name: spec.name, timeout: spec.timeout, config: spec.lambda ?? {}, env: spec.env };
 }
 
-export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', paths: FnkitPaths): string {
+export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', paths: FnkitPaths, format: 'esm' | 'cjs' = 'esm'): string {
+  // CommonJS has no top-level await: a failed start ends the process as an ES module's would
+  const start = (runtime: string, defaults: string) => format === 'cjs'
+    ? `main({ runtime: ${runtime}, defaults: ${defaults} }).catch((err) => { console.error(err); process.exit(1); });`
+    : `await main({ runtime: ${runtime}, defaults: ${defaults} });`;
   const head = [
     `import ${JSON.stringify(DEFAULTS_MODULE)};`,
     `import { main } from ${JSON.stringify(paths.invokerMain)};`,
@@ -57,7 +61,7 @@ export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', path
     return [
       ...head,
       `import { lambdaRuntime } from ${JSON.stringify(paths.lambdaRuntime)};`,
-      `await main({ runtime: () => lambdaRuntime(${options}), defaults: ${defaults} });`,
+      start(`() => lambdaRuntime(${options})`, defaults),
       '',
     ].join('\n');
   }
@@ -65,7 +69,7 @@ export function entrySource(spec: FunctionSpec, mode: 'dev' | 'production', path
     ...head,
     `import { nodeRuntime } from ${JSON.stringify(paths.nodeRuntime)};`,
     `import * as userModule from ${JSON.stringify(join(spec.dir, spec.handler))};`,
-    `await main({ runtime: () => nodeRuntime(userModule, { dev: ${mode === 'dev'} }), defaults: ${defaults} });`,
+    start(`() => nodeRuntime(userModule, { dev: ${mode === 'dev'} })`, defaults),
     '',
   ].join('\n');
 }

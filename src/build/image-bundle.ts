@@ -9,6 +9,7 @@
 // Same esbuild settings as src/build/bundle.ts's production bundle (node20 ESM, minified, linked
 // source map, the createRequire banner), reusing its entry generator and plugins.
 import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { BuildOptions, Plugin } from 'esbuild';
 import type { FunctionSpec } from '../config/types.js';
@@ -36,6 +37,11 @@ export const SEMI_SPACE_CAP = '--max-semi-space-size=4';
 /** Folder of the runtime part, relative to the app folder. */
 export const RUNTIME_DIR = 'fnkit';
 export const ENTRY = 'main.mjs';
+/** The entry when the function bundles as CommonJS (functionBundle). */
+export const ENTRY_CJS = 'main.cjs';
+/** import.meta's file fields, for code bundled as CommonJS. */
+const CJS_BANNER = "var __fnkitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const IMPORT_META_IN_CJS: Record<string, string> = { 'import.meta.url': '__fnkitImportMetaUrl', 'import.meta.filename': '__filename', 'import.meta.dirname': '__dirname' };
 const BANNER = "import { createRequire as __fnkitCreateRequire } from 'node:module';\nconst require = __fnkitCreateRequire(import.meta.url);";
 const RUNTIME_ENTRIES = ['invoker', 'node', 'lambda', 'public'] as const;
 const EAGER_ENTRIES = ['invoker', 'node', 'public'] as const;
@@ -82,6 +88,8 @@ export interface PartBundle {
   inputs: string[];
   /** Packages left outside the bundle (native addons, build.external). */
   external: string[];
+  /** The function's entry file, relative to the output folder (main.cjs or main.mjs). */
+  entry?: string;
 }
 
 /** The runtime's one CommonJS bundle, its loader and the V8 code cache the build may add beside it. */
@@ -104,7 +112,7 @@ export async function runtimeBundle(spec: FunctionSpec, outdir: string, paths: F
   const dir = resolve(outdir, RUNTIME_DIR);
   const common: BuildOptions = {
     bundle: true, platform: 'node', target: 'node20', metafile: true, logLevel: 'silent', absWorkingDir: paths.root, nodePaths: [paths.nodeModules],
-    plugins: [lazyRequirePlugin(), lazyBuiltinPlugin(), deferredRequirePlugin()],
+    plugins: [lazyRequirePlugin(), lazyBuiltinPlugin(), deferredRequirePlugin(), findMyWayChecksPlugin()],
   };
   try {
     const names = exportNames(esbuild, sources, common);
@@ -141,7 +149,10 @@ export async function runtimeBundle(spec: FunctionSpec, outdir: string, paths: F
     for (const e of RUNTIME_ENTRIES) {
       const file = resolve(dir, `${e}.mjs`);
       await writeFile(file, reexportSource(FACE_KEY[e], (await names)[e] ?? []));
-      written.push(file);
+      // and for an entry bundled as CommonJS (functionBundle)
+      const cjs = resolve(dir, `${e}.cjs`);
+      await writeFile(cjs, `module.exports = require('./${RUNTIME_LOADER}').${FACE_KEY[e]};\n`);
+      written.push(file, cjs);
     }
     const parts = built.map((r) => collect(r.metafile, paths.root, []));
     return {
@@ -180,22 +191,39 @@ function reexportSource(key: string, names: string[]): string {
 /** The function's entry: defaults + its handler, importing the runtime part from ./fnkit/. */
 export async function functionBundle(spec: FunctionSpec, outdir: string, paths: FnkitPaths = fnkitPaths()): Promise<PartBundle> {
   const esbuild = await import('esbuild');
-  const rel = (name: string) => `./${RUNTIME_DIR}/${name}.mjs`;
-  const linked: FnkitPaths = { ...paths, invokerMain: rel('invoker'), nodeRuntime: rel('node'), lambdaRuntime: rel('lambda'), publicApi: rel('public') };
-  const native = new Set<string>();
   const userExternal = [...new Set(spec.build.external ?? [])];
-  try {
+  const build = async (format: 'cjs' | 'esm', write: boolean) => {
+    const ext = format === 'cjs' ? 'cjs' : 'mjs';
+    const rel = (name: string) => `./${RUNTIME_DIR}/${name}.${ext}`;
+    const linked: FnkitPaths = { ...paths, invokerMain: rel('invoker'), nodeRuntime: rel('node'), lambdaRuntime: rel('lambda'), publicApi: rel('public') };
+    const native = new Set<string>();
     const result = await esbuild.build({
-      stdin: { contents: entrySource(spec, 'production', linked), resolveDir: spec.dir, sourcefile: 'fnkit-entry.mjs', loader: 'js' },
-      outfile: resolve(outdir, ENTRY),
-      bundle: true, platform: 'node', format: 'esm', target: 'node20', minify: true,
-      sourcemap: 'linked', sourcesContent: false, banner: { js: BANNER },
+      stdin: { contents: entrySource(spec, 'production', linked, format), resolveDir: spec.dir, sourcefile: `fnkit-entry.${ext}`, loader: 'js' },
+      outfile: resolve(outdir, format === 'cjs' ? ENTRY_CJS : ENTRY),
+      bundle: true, platform: 'node', format, target: 'node20', minify: true,
+      sourcemap: 'linked', sourcesContent: false,
+      ...(format === 'cjs' ? { banner: { js: CJS_BANNER }, define: IMPORT_META_IN_CJS } : { banner: { js: BANNER } }),
       external: userExternal,
-      metafile: true, logLevel: 'silent', write: true, absWorkingDir: spec.dir, nodePaths: [paths.nodeModules],
+      metafile: true, logLevel: 'silent', write, absWorkingDir: spec.dir, nodePaths: [paths.nodeModules],
       // the runtime link comes first: `fnkit` must resolve to the shared runtime, not a second copy
-      plugins: [runtimeLinkPlugin(rel('public')), fnkitAliasPlugin(spec, paths), nativeAddonPlugin(native)],
+      plugins: [runtimeLinkPlugin(rel('public'), ext), fnkitAliasPlugin(spec, paths), nativeAddonPlugin(native)],
     });
-    return collect(result.metafile, spec.dir, [...userExternal, ...native]);
+    return { result, native };
+  };
+  try {
+    // CommonJS when it means the same program: node 20 starts a CommonJS entry ~11 ms sooner than an
+    // ES module one (its ESM loader; docs/invoker.md "Cold start"). Not when something stays
+    // outside the bundle (require() of an ES module package fails on node 20), when the code awaits
+    // at its top level (esbuild refuses), or reads an import.meta field CommonJS has no value for.
+    if (userExternal.length === 0) {
+      const cjs = await build('cjs', false).catch(() => undefined);
+      if (cjs && cjs.native.size === 0 && !cjs.result.warnings.some((w) => w.id === 'empty-import-meta')) {
+        for (const f of cjs.result.outputFiles ?? []) await writeFile(f.path, f.contents);
+        return { ...collect(cjs.result.metafile, spec.dir, []), entry: ENTRY_CJS };
+      }
+    }
+    const { result, native } = await build('esm', true);
+    return { ...collect(result.metafile, spec.dir, [...userExternal, ...native]), entry: ENTRY };
   } catch (err) {
     throw bundleError(spec, err, esbuild.formatMessagesSync);
   }
@@ -217,6 +245,32 @@ function lazyRequirePlugin(): Plugin {
 /** The DEFERRED_PACKAGES requires resolve to a stand-in that require()s ./lazy/<name>.cjs on first use. */
 export function deferredRequirePlugin(): Plugin {
   return standInPlugin('fnkit-deferred', DEFERRED_PACKAGES, /^[@a-z]/, (name) => `./${LAZY_DIR}/${lazyFile(name)}`, true);
+}
+
+/**
+ * find-my-way checks three of its own constant regexes with safe-regex2 when it loads, which
+ * loads safe-regex2 (deferred otherwise: DEFERRED_PACKAGES) at every cold start, ~4 ms. The
+ * check moves to the build: the same function on the same regexes, run here once; a regex that
+ * fails it fails the build as it would fail the start. A check whose constant cannot be read
+ * stays in the code. test/build/runtime-bundle.test.ts sees that none is left.
+ */
+export function findMyWayChecksPlugin(): Plugin {
+  return {
+    name: 'fnkit-find-my-way-checks',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]node_modules[\\/]find-my-way[\\/]index\.js$/ }, async (args) => {
+        const src = await readFile(args.path, 'utf8');
+        const isRegexSafe = createRequire(args.path)('safe-regex2') as (re: RegExp) => boolean;
+        const contents = src.replace(/if \(!isRegexSafe\((\w+)\)\) \{\s*throw new Error\([^)]*\)\s*\}\n?/g, (block, name: string) => {
+          const literal = new RegExp(`^const ${name} = /(.+)/([a-z]*)$`, 'm').exec(src);
+          if (!literal) return block;
+          if (!isRegexSafe(new RegExp(literal[1]!, literal[2]))) throw new Error(`find-my-way's ${name} is not safe (safe-regex2): update find-my-way`);
+          return '';
+        });
+        return { contents, loader: 'js' };
+      });
+    },
+  };
 }
 
 /** The LAZY_BUILTINS requires resolve to a proxy that require()s the built-in on first use. */
@@ -262,12 +316,12 @@ module.exports = new Proxy(${callable ? 'function () {}' : '{}'}, {
 }
 
 /** `fnkit` and ./fnkit/*.mjs stay imports of the runtime part. */
-function runtimeLinkPlugin(publicPath: string): Plugin {
+function runtimeLinkPlugin(publicPath: string, ext: 'cjs' | 'mjs'): Plugin {
   return {
     name: 'fnkit-runtime-link',
     setup(build) {
       build.onResolve({ filter: /^fnkit$/ }, () => ({ path: publicPath, external: true }));
-      build.onResolve({ filter: new RegExp(`^\\./${RUNTIME_DIR}/(${RUNTIME_ENTRIES.join('|')})\\.mjs$`) }, (args) => ({ path: args.path, external: true }));
+      build.onResolve({ filter: new RegExp(`^\\./${RUNTIME_DIR}/(${RUNTIME_ENTRIES.join('|')})\\.${ext}$`) }, (args) => ({ path: args.path, external: true }));
     },
   };
 }

@@ -30,7 +30,7 @@ export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epo
   const version = { node: process.version, fnkit: packageVersion(paths.root), esbuild: packageVersion(join(paths.nodeModules, 'esbuild')) };
   const [runtime, own] = await Promise.all([
     memoized(memoDir, { v: 6, part: 'runtime', ...version }, opts.signal, (outdir) => runtimeBundle(spec, outdir, paths), undefined, paths.root),
-    memoized(memoDir, { v: 4, part: 'function', spec, ...version }, opts.signal, (outdir) => functionBundle(spec, outdir, paths), spec.dir, paths.root),
+    memoized(memoDir, { v: 5, part: 'function', spec, ...version }, opts.signal, (outdir) => functionBundle(spec, outdir, paths), spec.dir, paths.root),
   ]);
   const toEntries = (files: BundleFile[]): TarEntry[] => files.map((f) => ({ path: `${APP_DIR}/${f.rel}`, type: 'file', data: f.data }));
   const entries = toEntries(own.files);
@@ -41,13 +41,13 @@ export async function functionLayers(spec: FunctionSpec, opts: BuildOptions, epo
   for (const f of files) {
     entries.push({ path: `${lambda ? LAMBDA_TASK_ROOT : APP_DIR}/${f.rel}`, type: 'file', data: await readFile(f.abs), mode: f.mode });
   }
-  const what = lambda ? `Lambda entry + ${files.length} task root file(s)` : `function ${ENTRY}${files.length ? ` + ${files.length} included file(s)` : ''}`;
+  const what = lambda ? `Lambda entry + ${files.length} task root file(s)` : `function ${own.entry}${files.length ? ` + ${files.length} included file(s)` : ''}`;
   return {
     runtime: await cachedLayer(join(cacheRoot, 'layers'), toEntries(runtime.files), epoch, `fnkit ${version.fnkit} runtime (invoker, runtimes; shared by every function)`),
     runtimeFiles: runtime.files,
     layer: makeLayer(entries, epoch, what),
     external: own.external,
-    entry: `/${APP_DIR}/${ENTRY}`,
+    entry: `/${APP_DIR}/${own.entry}`,
   };
 }
 
@@ -76,7 +76,7 @@ async function memoized(memoDir: string, keyParts: Record<string, unknown>, sign
       const dir = dirname(f);
       return { rel: relative(outdir, f).split(sep).join('/'), data: f.endsWith('.map') ? portableSourceMap(data, dir, fnDir, fnkitRoot) : data };
     }));
-    const entry: MemoEntry = { files, external: part.external, entry: ENTRY };
+    const entry: MemoEntry = { files, external: part.external, entry: part.entry ?? ENTRY };
     if (part.inputs.length) await storeBundle(memoDir, key, part.inputs, entry, startedAt).catch(() => false);
     return entry;
   } finally {

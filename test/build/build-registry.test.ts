@@ -57,7 +57,8 @@ test('push a TypeScript function: manifest = base layers + one function layer, c
   assert.deepEqual(tagged.json.layers.map((l: any) => l.digest), [baseLayer, ...r.layers.map((l) => l.digest)]);
   const configRes = await fetch(`${reg.url}/v2/hello-ts/blobs/${tagged.json.config.digest}`);
   const config = (await configRes.json()) as any;
-  assert.deepEqual(config.config.Entrypoint, ['node', '/app/main.mjs']);
+  // a plain handler bundles as CommonJS: node 20 starts that entry sooner (test/build/function-entry.test.ts)
+  assert.deepEqual(config.config.Entrypoint, ['node', '/app/main.cjs']);
   assert.equal(config.config.Cmd, undefined);
   assert.ok(config.config.Env.includes('NODE_ENV=production'));
   // the test base's node is this machine's Node 20 (it declares no NODE_VERSION; the code cache

@@ -5,14 +5,13 @@
 // stands in for the base image's (test/build/podman.test.ts runs a real image with it).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CODE_CACHE, ENTRY, RUNTIME_DIR, SEMI_SPACE_CAP, functionBundle, runtimeBundle } from '../../src/build/image-bundle.js';
+import { CODE_CACHE, RUNTIME_DIR, SEMI_SPACE_CAP, functionBundle, runtimeBundle } from '../../src/build/image-bundle.js';
 import { codeCacheLayer, runTraining } from '../../src/build/code-cache.js';
 import { loadFunction } from '../../src/config/fn-yaml.js';
-import { freePort } from '../support/registry.js';
+import { startBuilt } from '../support/built-function.js';
 
 /** The flags the cache is made and run under: the image's young-generation cap (a V8 flag). */
 const FLAGS = SEMI_SPACE_CAP;
@@ -27,35 +26,20 @@ before(async () => {
   app = join(dir, 'app');
   const spec = await loadFunction(dir);
   await runtimeBundle(spec, app);
-  await functionBundle(spec, app);
+  entry = join(app, (await functionBundle(spec, app)).entry!);
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
-/** Starts the built function with `nodeOptions`, waits for "ready", asks GET /x; returns the ready line and the answer. */
-async function start(nodeOptions: string, appDir = app, env: Record<string, string> = {}): Promise<{ ready: Record<string, unknown>; body: unknown }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(appDir, ENTRY)], {
-    env: { PATH: process.env.PATH, NODE_OPTIONS: nodeOptions, PORT: String(port), FN_HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+let entry: string;
+
+/** Starts the built function with `nodeOptions`, asks GET /x; returns the ready line and the answer. */
+async function start(nodeOptions: string, entryFile = entry, env: Record<string, string> = {}): Promise<{ ready: Record<string, unknown>; body: unknown }> {
+  const fn = await startBuilt(entryFile, { NODE_OPTIONS: nodeOptions, ...env });
   try {
-    let out = '';
-    const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no ready line in 20 s:\n${out}`)), 20_000);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d;
-        const line = out.split('\n').find((l) => l.includes('"msg":"ready"'));
-        if (line) {
-          clearTimeout(t);
-          resolve(JSON.parse(line));
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`exited ${code}:\n${out}`)));
-    });
-    const res = await fetch(`http://127.0.0.1:${port}/x`);
-    return { ready, body: await res.json() };
+    const res = await fetch(`${fn.url}/x`);
+    return { ready: fn.ready, body: await res.json() };
   } finally {
-    child.kill('SIGKILL');
+    fn.stop();
   }
 }
 
@@ -119,9 +103,9 @@ test('Lambda, ESM handler, isolation inline: import() works in runtime code that
   const out = join(fn, 'app');
   const spec = await loadFunction(fn);
   await runtimeBundle(spec, out);
-  await functionBundle(spec, out);
+  const lambdaEntry = join(out, (await functionBundle(spec, out)).entry!);
   assert.equal(await runTraining(process.execPath, join(out, RUNTIME_DIR), join(out, RUNTIME_DIR, CODE_CACHE), FLAGS), undefined);
-  const r = await start(FLAGS, out, { LAMBDA_TASK_ROOT: fn });
+  const r = await start(FLAGS, lambdaEntry, { LAMBDA_TASK_ROOT: fn });
   assert.equal(r.ready.codeCache, 'accepted');
   assert.deepEqual(r.body, { esm: true, path: '/x' });
 });

@@ -113,7 +113,7 @@ test('Lambda function: task root files at /var/task, LAMBDA_TASK_ROOT set, secre
   const listing = (await exec('tar', ['-tzf', layerFile])).stdout.split('\n').filter(Boolean);
   assert.ok(listing.includes('var/task/src/app.js'));
   assert.ok(listing.includes('var/task/src/helper.js'));
-  assert.ok(listing.includes('app/main.mjs'));
+  assert.ok(listing.includes('app/main.cjs'), 'the Lambda entry has no top-level await: CommonJS');
   assert.ok(!listing.some((p) => p.includes('.env')), '.env never ships unless listed by name');
   assert.ok(!listing.some((p) => p.endsWith('fn.yaml')));
 

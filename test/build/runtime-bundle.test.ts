@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFERRED_PACKAGES, LAZY_PACKAGES, RUNTIME_BUNDLE, RUNTIME_DIR, deferredRequirePlugin, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
+import { DEFERRED_PACKAGES, LAZY_PACKAGES, RUNTIME_BUNDLE, RUNTIME_DIR, deferredRequirePlugin, findMyWayChecksPlugin, lazyBuiltinPlugin, runtimeBundle } from '../../src/build/image-bundle.js';
 import { loadFunction } from '../../src/config/fn-yaml.js';
 
 test('runtime part: lazy packages live beside the chunks, load by the path the bundle requires, and work', async (t) => {
@@ -38,6 +38,8 @@ test('runtime part: lazy packages live beside the chunks, load by the path the b
     assert.notEqual(req(rel), undefined, `${name} loads from its own file`);
   }
   assert.ok(!invoker.includes('Invalid comparator'), 'semver is not inside invoker.mjs');
+  // find-my-way's load-time regex checks ran at build time instead (findMyWayChecksPlugin)
+  assert.ok(!invoker.includes('is not safe, update this module'), 'no find-my-way check left to load safe-regex2 at start');
   assert.equal(typeof (req('./lazy/semver.cjs') as { satisfies?: unknown }).satisfies, 'function');
   // invoker, node and Lambda runtimes together were ~580 KB when this was written
   assert.ok((await stat(join(out, RUNTIME_DIR, RUNTIME_BUNDLE))).size < 700_000);
@@ -133,6 +135,35 @@ test('deferred packages: a stand-in loads the package on first property read, ca
 });
 
 /** Bundles `entry` as the runtime part is bundled (ESM with a require), runs it, parses its one JSON line. */
+test('find-my-way\'s load-time regex checks: run at build time and dropped; an unsafe regex fails the build', async (t) => {
+  // under the repository, so the plugin's require of safe-regex2 finds the real package
+  const dir = await mkdtemp(join(process.cwd(), '.tmp-fmw-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const pkg = join(dir, 'node_modules', 'find-my-way');
+  await mkdir(pkg, { recursive: true });
+  // the repository's package.json says "type": "module"; find-my-way is CommonJS
+  await writeFile(join(pkg, 'package.json'), '{ "name": "find-my-way", "type": "commonjs" }');
+  const source = (re: string) => [
+    "const isRegexSafe = () => { throw new Error('safe-regex2 loaded at run time') }",
+    `const GOOD_REGEXP = /\\/\\/+/g`,
+    `const OTHER_REGEXP = ${re}`,
+    '',
+    'if (!isRegexSafe(GOOD_REGEXP)) {',
+    "  throw new Error('the GOOD_REGEXP is not safe, update this module')",
+    '}',
+    '',
+    'if (!isRegexSafe(OTHER_REGEXP)) {',
+    "  throw new Error('the OTHER_REGEXP is not safe, update this module')",
+    '}',
+    'module.exports = { ok: GOOD_REGEXP.test("a//b") && OTHER_REGEXP.source.length > 0 }',
+  ].join('\n');
+  await writeFile(join(dir, 'entry.mjs'), "import m from './node_modules/find-my-way/index.js'; console.log(JSON.stringify(m));");
+  await writeFile(join(pkg, 'index.js'), source('/[.*+?^${}()|[\\]\\\\]/g'));
+  assert.deepEqual(await bundleAndRun(join(dir, 'entry.mjs'), join(dir, 'out.mjs'), findMyWayChecksPlugin()), { ok: true });
+  await writeFile(join(pkg, 'index.js'), source('/(a+)+$/'));
+  await assert.rejects(bundleAndRun(join(dir, 'entry.mjs'), join(dir, 'out2.mjs'), findMyWayChecksPlugin()), /OTHER_REGEXP is not safe \(safe-regex2\): update find-my-way/);
+});
+
 async function bundleAndRun(entry: string, outfile: string, plugin: import('esbuild').Plugin): Promise<any> {
   const esbuild = await import('esbuild');
   await esbuild.build({

@@ -1,6 +1,6 @@
 // Production runs plain `node` (no --enable-source-maps, which costs start-up time); the invoker's
 // lazy Error.prepareStackTrace must still put the user's .ts file and line into logged stacks.
-// Built with the image's own two-part layout (runtime in ./fnkit/, the function in main.mjs).
+// Built with the image's own two-part layout (runtime in ./fnkit/, the function in main.cjs or main.mjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -38,10 +38,10 @@ test('a production error logged by the image entry names the handler .ts file an
   ].join('\n'));
   const spec = await loadFunction(src);
   await runtimeBundle(spec, app);
-  await functionBundle(spec, app);
+  const fn = await functionBundle(spec, app);
 
   const port = await freePort();
-  const child = spawn(process.execPath, [join(app, ENTRY)], {
+  const child = spawn(process.execPath, [join(app, fn.entry ?? ENTRY)], {
     env: { ...process.env, PORT: String(port), FN_HOST: '127.0.0.1', NODE_ENV: 'production', NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -70,7 +70,7 @@ test('a production error logged by the image entry names the handler .ts file an
   assert.match(frames[0]!, new RegExp(`${join(src, 'index.ts').replace(/[.]/g, '\\.')}:3:9\\)$`), stack);
   assert.match(frames[1]!, /index\.ts:5:\d+\)$/, stack);
   assert.ok(frames.some((f) => /invoker\/server\.ts:\d+:\d+\)$/.test(f)), `runtime frames are mapped through ./fnkit/*.mjs.map too:\n${stack}`);
-  assert.ok(!stack.includes('main.mjs:'), stack);
+  assert.ok(!/main\.[cm]js:/.test(stack), stack);
 });
 
 test('frames without a map keep V8 format; a map is read once per file, and only when a stack is formatted', () => {
