@@ -37,10 +37,15 @@ export const SEMI_SPACE_CAP = '--max-semi-space-size=4';
 /** Folder of the runtime part, relative to the app folder. */
 export const RUNTIME_DIR = 'fnkit';
 export const ENTRY = 'main.mjs';
+/**
+ * Strict mode for a CommonJS bundle, as an ES module always has it: the sources are ES modules
+ * (and were bundled as such before), so they keep the semantics they were written for.
+ */
+const STRICT = '"use strict";';
 /** The entry when the function bundles as CommonJS (functionBundle). */
 export const ENTRY_CJS = 'main.cjs';
 /** import.meta's file fields, for code bundled as CommonJS. */
-const CJS_BANNER = "var __fnkitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+const CJS_BANNER = `${STRICT}\nvar __fnkitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;`;
 const IMPORT_META_IN_CJS: Record<string, string> = { 'import.meta.url': '__fnkitImportMetaUrl', 'import.meta.filename': '__filename', 'import.meta.dirname': '__dirname' };
 const BANNER = "import { createRequire as __fnkitCreateRequire } from 'node:module';\nconst require = __fnkitCreateRequire(import.meta.url);";
 const RUNTIME_ENTRIES = ['invoker', 'node', 'lambda', 'public'] as const;
@@ -131,6 +136,7 @@ export async function runtimeBundle(spec: FunctionSpec, outdir: string, paths: F
           resolveDir: paths.root, sourcefile: 'fnkit-runtime.js', loader: 'js',
         },
         outfile: resolve(dir, RUNTIME_BUNDLE),
+        banner: { js: STRICT },
         format: 'cjs', minify: true, sourcemap: 'linked', sourcesContent: false, write: true,
       }),
       // each lazy package as its own CommonJS bundle, required by relative path from runtime.cjs

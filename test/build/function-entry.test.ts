@@ -61,6 +61,12 @@ test('import.meta.url, .filename and .dirname read as in an ES module', async ()
   assert.deepEqual((await answer(file)).body, { url: pathToFileURL(file).href, filename: file, dirname: b.app });
 });
 
+test('main.cjs runs in strict mode, as the ES module it replaces did', async () => {
+  const b = await built('strict', 'export default () => ({ strict: (function (this: unknown) { return this === undefined; })() });\n');
+  assert.equal(b.entry, ENTRY_CJS);
+  assert.deepEqual((await answer(join(b.app, b.entry))).body, { strict: true });
+});
+
 test('top-level await keeps the ES module entry', async () => {
   const b = await built('tla', "const greeting = await Promise.resolve('awaited');\nexport default () => ({ greeting });\n");
   assert.equal(b.entry, ENTRY);

@@ -18,8 +18,9 @@ test('runtime part: lazy packages live beside the chunks, load by the path the b
   const out = join(dir, 'app');
   const part = await runtimeBundle(await loadFunction(join(dir, 'src')), out);
 
-  // the start-up file: the one CommonJS bundle load.cjs compiles
+  // the start-up file: the one CommonJS bundle load.cjs compiles, strict as the ES modules it holds
   const invoker = await readFile(join(out, RUNTIME_DIR, RUNTIME_BUNDLE), 'utf8');
+  assert.ok(invoker.startsWith('"use strict";'), invoker.slice(0, 40));
   const req = createRequire(join(out, RUNTIME_DIR, RUNTIME_BUNDLE));
   for (const name of LAZY_PACKAGES) {
     const m = invoker.match(new RegExp(`"(\\./lazy/[^"]*${name.split('/').pop()}\\.cjs)"`));
