@@ -31,6 +31,8 @@ test('env values parsed', () => {
     [{ FN_CE_REPLY_TYPE: 'a.b', FN_CE_REPLY_SOURCE: '/x' }, { ceReplyType: 'a.b', ceReplySource: '/x' }],
     [{ K_SERVICE: 'svc', K_REVISION: 'svc-1', K_CONFIGURATION: 'svc' }, { service: 'svc', revision: 'svc-1', configuration: 'svc', ceReplySource: '/fnkit/svc' }],
     [{ FN_CE_LENIENT_HEADERS: 'yes' }, { ceLenientHeaders: true }],
+    [{ FN_YOUNG_GENERATION_CAP: 'off' }, { youngGenerationCap: false }],
+    [{ FN_YOUNG_GENERATION_CAP: '1' }, { youngGenerationCap: true }],
   ];
   for (const [env, want] of cases) {
     const s = readSettings(env);
@@ -59,6 +61,7 @@ test('bad values name the variable', () => {
     [{ FN_RESERVED_PREFIX: 'no-slash' }, /FN_RESERVED_PREFIX/],
     [{ FN_RESERVED_PREFIX: '/a b' }, /FN_RESERVED_PREFIX/],
     [{ FN_DEV: 'sometimes' }, /FN_DEV/],
+    [{ FN_YOUNG_GENERATION_CAP: '4mb' }, /FN_YOUNG_GENERATION_CAP="4mb": expected 1\/true or 0\/false/],
     [{ FN_CE_REPLY_MODE: 'batch' }, /FN_CE_REPLY_MODE="batch": expected one of request, binary, structured/],
   ];
   for (const [env, re] of bad) {

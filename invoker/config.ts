@@ -34,6 +34,11 @@ export interface InvokerSettings {
    * so a literal "%zz" may arrive. When set, an undecodable value is kept raw instead of a 400.
    */
   ceLenientHeaders: boolean;
+  /**
+   * FN_YOUNG_GENERATION_CAP: cap V8's young generation once running (invoker/young-generation.ts),
+   * as `--max-semi-space-size=4` does; off leaves V8's default (more memory under load).
+   */
+  youngGenerationCap: boolean;
 }
 
 export const DEFAULT_SETTINGS: InvokerSettings = {
@@ -49,6 +54,7 @@ export const DEFAULT_SETTINGS: InvokerSettings = {
   ceReplySource: '/fnkit/function',
   graceMs: 30_000,
   ceLenientHeaders: false,
+  youngGenerationCap: true,
 };
 
 const LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -114,6 +120,7 @@ export function readSettings(env: Record<string, string | undefined>, defaults: 
   if ((v = get('FN_RESERVED_PREFIX')) !== undefined) s.reservedPrefix = normalizePrefix('FN_RESERVED_PREFIX', v);
   if ((v = get('FN_DEV')) !== undefined) s.dev = flag('FN_DEV', v);
   if ((v = get('FN_CE_LENIENT_HEADERS')) !== undefined) s.ceLenientHeaders = flag('FN_CE_LENIENT_HEADERS', v);
+  if ((v = get('FN_YOUNG_GENERATION_CAP')) !== undefined) s.youngGenerationCap = flag('FN_YOUNG_GENERATION_CAP', v);
   if ((v = get('FN_CE_REPLY_MODE'))) {
     if (!MODES.includes(v as CeReplyMode)) throw bad('FN_CE_REPLY_MODE', v, `one of ${MODES.join(', ')}`);
     s.ceReplyMode = v as CeReplyMode;

@@ -5,6 +5,7 @@ import type { Runtime } from '../runtimes/types.js';
 import { readSettings, type InvokerSettings } from './config.js';
 import { createInvoker } from './server.js';
 import { installLazySourceMaps } from './stack-maps.js';
+import { capYoungGeneration } from './young-generation.js';
 
 export interface MainOptions {
   runtime: Runtime | (() => Runtime | Promise<Runtime>);
@@ -69,6 +70,8 @@ export async function main(options: MainOptions): Promise<void> {
     log.error({ err: e }, 'the handler\'s init() failed');
     process.exit(1);
   }
+  // after start-up: a V8 flag set before would cost node 20 its built-in code cache for what loads next
+  if (settings.youngGenerationCap) capYoungGeneration();
   // set by an image's runtime loader (src/build/runtime/load.cjs): whether V8 took the code cache
   const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('fnkit.codeCache')];
   log.info({ address, coldStartSeconds: invoker.metrics.coldStartSeconds, ...(codeCache ? { codeCache } : {}) }, 'ready');

@@ -36,6 +36,8 @@ async function main() {
   const port = await freePort();
   process.env.PORT = String(port);
   process.env.FN_HOST = '127.0.0.1';
+  // a V8 flag changed at run time would go into the cache's flag check, and no image would match it
+  process.env.FN_YOUNG_GENERATION_CAP = 'off';
   // logging stays on (info, as in a container): its code is part of every request's path
   const runtime = require(join(dir, 'load.cjs'));
   const fn = {

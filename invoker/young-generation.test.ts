@@ -1,0 +1,49 @@
+// The run-time young-generation cap (young-generation.ts), in child processes so the V8 flags it
+// sets stay out of the test runner: a node without a flag stops doubling its young generation at
+// the cap, as --max-semi-space-size=4 makes it; a flag given at start wins; and V8's default grows
+// past the cap, so the test could fail.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { youngGenerationChosen } from './young-generation.js';
+
+const here = fileURLToPath(new URL('./young-generation.ts', import.meta.url));
+
+/** Allocates with survivors for 1.5 s in a child node; returns the largest young generation seen (MiB) and whether the cap was active. */
+function grow(cap: boolean, nodeArgs: string[] = []): { maxMiB: number; active: boolean } {
+  const script = `
+    import { getHeapSpaceStatistics } from 'node:v8';
+    import { capYoungGeneration } from ${JSON.stringify(here)};
+    const c = ${cap} ? capYoungGeneration({ everyMs: 5 }) : { active: false };
+    const ns = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
+    const keep = []; let max = 0; const t0 = Date.now();
+    while (Date.now() - t0 < 1500) {
+      const a = []; for (let i = 0; i < 1000; i++) a.push({ i, s: 'x' + i });
+      keep.push(a); if (keep.length > 200) keep.shift();
+      max = Math.max(max, ns());
+      // let the watcher's timer run, as a server's event loop does between requests
+      if (keep.length % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    console.log(JSON.stringify({ maxMiB: max / 1048576, active: c.active }));
+  `;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', ...nodeArgs, '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+test('without a flag, V8 grows the young generation past 8 MiB; the cap stops it there', { skip: Number(process.versions.node.split('.')[0]) >= 24 && 'Node 24 images take the flag (src/build/image-bundle.ts imageEnv); its young generation grows in other steps too' }, () => {
+  const free = grow(false);
+  assert.ok(free.maxMiB > 8, `V8's default grows beyond the cap (${free.maxMiB} MiB), or this test proves nothing`);
+  const capped = grow(true);
+  assert.equal(capped.active, true);
+  assert.ok(capped.maxMiB <= 8, `capped at 8 MiB (${capped.maxMiB} MiB)`);
+});
+
+test('a young-generation flag given at start wins: the cap stays off', () => {
+  const r = grow(true, ['--max-semi-space-size=2']);
+  assert.equal(r.active, false);
+  assert.ok(youngGenerationChosen(['--max-semi-space-size=2'], undefined));
+  assert.ok(youngGenerationChosen([], '--inspect --semi-space-growth-factor=1'));
+  assert.ok(youngGenerationChosen([], '--max_semi_space_size=4'));
+  assert.ok(!youngGenerationChosen(['--enable-source-maps'], '--max-old-space-size=512'));
+});
