@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startRegistry, type TestRegistry } from '../../test/support/registry.js';
 import { ensureTestBaseImage } from '../../test/support/base-image.js';
 import { RegistryClient } from '../registry/client.js';
@@ -117,6 +117,12 @@ test('extracts the base\'s node (found on its PATH), mode 0755, under <cacheDir>
   const again = await call(base, cache, second.client);
   assert.deepEqual(again, r);
   assert.deepEqual(second.blobs, [], 'the cached copy answers without fetching');
+  // and without starting it again: the version it printed is kept beside it
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const versionFile = join(dirname(path), 'version');
+  assert.equal((await readFile(versionFile, 'utf8')).trim(), (r as { version: string }).version);
+  await writeFile(versionFile, 'v99.0.0\n');
+  assert.equal(((await call(base, cache, counting().client)) as { version: string }).version, 'v99.0.0', 'the kept version answers');
 });
 
 test('a multi-arch base: the image for another architecture is skipped, naming both platforms', async () => {
