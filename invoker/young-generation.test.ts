@@ -15,7 +15,7 @@ function grow(cap: boolean, nodeArgs: string[] = []): { maxMiB: number; active: 
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8';
     import { capYoungGeneration } from ${JSON.stringify(here)};
-    const c = ${cap} ? capYoungGeneration({ everyMs: 5 }) : { active: false };
+    const c = ${cap} ? capYoungGeneration() : { active: false };
     const ns = () => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
     const keep = []; let max = 0; const t0 = Date.now();
     while (Date.now() - t0 < 1500) {

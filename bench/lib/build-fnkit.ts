@@ -12,10 +12,10 @@ if (!dir || !outdir) throw new Error('usage: build-fnkit.ts <function dir> <outd
 const spec = await loadFunction(dir);
 await runtimeBundle(spec, outdir);
 const fn = await functionBundle(spec, outdir);
-// the code cache fn build adds, made here by the node that runs the bench (as fn build uses the
-// base image's node); BENCH_NO_CODE_CACHE=1 measures an image built without one
 // the image's environment for the node that runs the bench (fn build decides it by the base's node)
 const env = imageEnv(process.version);
+// the code cache fn build adds, made here by the node that runs the bench (as fn build uses the
+// base image's node); BENCH_NO_CODE_CACHE=1 measures an image built without one
 if (process.env.BENCH_NO_CODE_CACHE !== '1') {
   const failed = await runTraining(process.execPath, join(outdir, RUNTIME_DIR), join(outdir, RUNTIME_DIR, CODE_CACHE), env.NODE_OPTIONS);
   if (failed) throw new Error(`code cache: ${failed}`);

@@ -91,6 +91,29 @@ test('declaredNodeVersion: NODE_VERSION from the base config, nothing else', asy
   assert.equal(declaredNodeVersion({}), undefined);
 });
 
+test('codeCacheFor: a registry error fetching the base\'s layer is a skipped code cache, not a failed build', async () => {
+  const { codeCacheFor } = await import('./builder.js');
+  const { hostPlatform } = await import('./platform.js');
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = await mkdtemp(join(tmpdir(), 'fn-ccf-'));
+  try {
+    const client = { getBlob: async () => { throw new Error('registry said 503 Service Unavailable'); } } as never;
+    const image = { platform: hostPlatform(), manifestDigest: 'sha256:' + '1'.repeat(64), manifest: {}, config: { config: { Cmd: ['node'] } }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: 'sha256:' + '2'.repeat(64), size: 10 }] };
+    const base = { text: 'x', ref: { registry: 'r', repository: 'x' }, digest: 'sha256:' + '3'.repeat(64), isIndex: false, family: 'oci', images: [image] } as never;
+    const spec = { env: {}, build: {} } as never;
+    const r = await codeCacheFor(client, base, image as never, spec, undefined, { runtimeFiles: [] }, 0, dir, undefined);
+    assert.ok('skip' in r && /503 Service Unavailable/.test(r.skip), JSON.stringify(r));
+    // an aborted build still stops
+    const ac = new AbortController();
+    ac.abort(new Error('cancelled'));
+    await assert.rejects(codeCacheFor(client, base, image as never, spec, undefined, { runtimeFiles: [] }, 0, dir, ac.signal));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('report: the code cache steps say which platform, and why one was skipped', () => {
   assert.equal(describeStep('code cache made', { platform: 'linux/amd64', node: 'v24.11.0', size: 300 * 1024 }), '  code cache for linux/amd64: node v24.11.0, 300.0 KiB');
   assert.equal(describeStep('code cache skipped', { platform: 'linux/arm64/v8', reason: 'base is linux/arm64/v8; this machine is linux/amd64' }),

@@ -98,8 +98,9 @@ async function buildWith(client: RegistryClient, spec: FunctionSpec, opts: Build
     if (spec.build.codeCache !== false) {
       progress('code cache', { platform });
       const made = await codeCacheFor(client, base, im, spec, version, fnLayer, epoch, cacheRoot, opts.signal);
+      // known whenever the base's node ran here, even if no cache came of it
+      version ??= made.node;
       if ('layer' in made) {
-        version ??= made.node;
         cacheByPlatform.set(platform, made.layer);
         progress('code cache made', { platform, node: made.node, size: made.layer.size });
       } else progress('code cache skipped', { platform, reason: made.skip });
@@ -218,17 +219,26 @@ export function declaredNodeVersion(baseConfig: any): string | undefined {
   return v && /^v?\d+\./.test(v) ? v : undefined;
 }
 
-/** The code cache layer for one platform of the base, made by that platform's own node. */
-async function codeCacheFor(client: RegistryClient, base: ResolvedBase, im: BaseImage, spec: FunctionSpec, declared: string | undefined, js: { runtime: Layer; runtimeFiles: BundleFile[] }, epoch: number, cacheRoot: string, signal: AbortSignal | undefined): Promise<{ layer: Layer; node: string } | { skip: string }> {
-  const node = await baseNodeBinary({ client, ref: base.ref, image: im, cacheDir: cacheRoot, signal });
-  if ('skip' in node) return node;
-  const made = await codeCacheLayer({
-    node, runtimeFiles: js.runtimeFiles, runtimeDigest: js.runtime.digest, appDir: APP_DIR, epoch, signal,
-    // what the container's node will run with: fn.yaml's NODE_OPTIONS (set at deploy) replaces the image's
-    nodeOptions: spec.env.NODE_OPTIONS ?? imageEnv(declared ?? node.version).NODE_OPTIONS,
-    layerCacheDir: join(cacheRoot, 'layers'),
-  });
-  return 'layer' in made ? { layer: made.layer, node: node.version } : made;
+/**
+ * The code cache layer for one platform of the base, made by that platform's own node. Never fails
+ * the build (a registry error fetching a base layer, a full disk): the image works without it.
+ */
+export async function codeCacheFor(client: RegistryClient, base: ResolvedBase, im: BaseImage, spec: FunctionSpec, declared: string | undefined, js: { runtimeFiles: BundleFile[] }, epoch: number, cacheRoot: string, signal: AbortSignal | undefined): Promise<{ node?: string } & ({ layer: Layer } | { skip: string })> {
+  try {
+    const node = await baseNodeBinary({ client, ref: base.ref, image: im, cacheDir: cacheRoot, signal });
+    if ('skip' in node) return node;
+    const made = await codeCacheLayer({
+      node, runtimeFiles: js.runtimeFiles, appDir: APP_DIR, epoch, signal,
+      // what the container's node will run with: fn.yaml's NODE_OPTIONS (set at deploy) replaces the image's
+      nodeOptions: spec.env.NODE_OPTIONS ?? imageEnv(declared ?? node.version).NODE_OPTIONS,
+      layerCacheDir: join(cacheRoot, 'layers'),
+      cacheDir: join(cacheRoot, 'code-cache'),
+    });
+    return { node: node.version, ...made };
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    return { skip: `it could not be made: ${(err as Error).message}` };
+  }
 }
 
 function assemble(spec: FunctionSpec, base: ResolvedBase, runtime: Layer, fn: Layer, entry: string, deps: Map<string, Layer | undefined>, caches: Map<string, Layer>, envs: Map<string, Record<string, string>>, epoch: number, git: GitFacts, client: RegistryClient): BuiltImage {

@@ -10,7 +10,8 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { makeLayer, type Layer } from './layer.js';
+import { makeLayer, sha256, type Layer } from './layer.js';
+import { atomicWrite } from './atomic-write.js';
 import { readCachedLayer, writeCachedLayer } from './layer-cache.js';
 import { memoKey, type BundleFile } from './memo.js';
 import { CODE_CACHE, RUNTIME_DIR } from './image-bundle.js';
@@ -24,8 +25,6 @@ export interface CodeCacheInputs {
   node: { path: string; version: string };
   /** The runtime part's files (paths relative to the app folder: fnkit/...). */
   runtimeFiles: BundleFile[];
-  /** Digest of the runtime layer those files make: with node and flags, the cache's whole input. */
-  runtimeDigest: string;
   /** The container's NODE_OPTIONS: V8 rejects a cache made under other flags. */
   nodeOptions: string | undefined;
   /** Folder inside the image the runtime sits in (app). */
@@ -33,25 +32,35 @@ export interface CodeCacheInputs {
   epoch: number;
   /** Where built layers are kept (the builder's layer cache). */
   layerCacheDir: string;
+  /** Where trained caches are kept, by what made them (the runtime's files, node, flags). */
+  cacheDir: string;
   signal?: AbortSignal;
 }
 
 export type CodeCacheLayer = { layer: Layer } | { skip: string };
 
 /**
- * The code cache layer, from the layer cache when this runtime, node and NODE_OPTIONS made one
- * before (V8's output varies from run to run; keeping it keeps rebuilds of an unchanged function
- * at the same digest), else from a training run.
+ * The code cache layer. V8's output differs from one training run to the next, so a trained cache
+ * is kept by what made it (the runtime's file contents, node's version, NODE_OPTIONS), not by the
+ * build's epoch: a new SOURCE_DATE_EPOCH or another function reuses it, and only the layer
+ * around it is made again (and that from the layer cache when the epoch is the same too).
  */
 export async function codeCacheLayer(o: CodeCacheInputs): Promise<CodeCacheLayer> {
   const description = `V8 code cache of the fnkit runtime for node ${o.node.version} (made by the base image's node)`;
-  const key = memoKey({ v: 1, runtime: o.runtimeDigest, node: o.node.version, nodeOptions: o.nodeOptions ?? '', epoch: o.epoch, appDir: o.appDir });
-  const hit = await readCachedLayer(o.layerCacheDir, key);
+  const made = memoKey({ v: 2, files: o.runtimeFiles.map((f) => [f.rel, sha256(f.data)]), node: o.node.version, nodeOptions: o.nodeOptions ?? '' });
+  const layerKey = memoKey({ v: 2, made, epoch: o.epoch, appDir: o.appDir });
+  const hit = await readCachedLayer(o.layerCacheDir, layerKey);
   if (hit) return { layer: hit };
-  const trained = await train(o);
-  if ('skip' in trained) return trained;
-  const layer = makeLayer([{ path: `${o.appDir}/${RUNTIME_DIR}/${CODE_CACHE}`, type: 'file', data: trained.cache }], o.epoch, description);
-  await writeCachedLayer(o.layerCacheDir, key, layer).catch(() => undefined);
+  const bytesFile = join(o.cacheDir, `${made}.bin`);
+  let cache: Buffer | undefined = await readFile(bytesFile).catch(() => undefined);
+  if (!cache) {
+    const trained = await train(o);
+    if ('skip' in trained) return trained;
+    cache = trained.cache;
+    await atomicWrite(bytesFile, trained.cache).catch(() => undefined);
+  }
+  const layer = makeLayer([{ path: `${o.appDir}/${RUNTIME_DIR}/${CODE_CACHE}`, type: 'file', data: cache }], o.epoch, description);
+  await writeCachedLayer(o.layerCacheDir, layerKey, layer).catch(() => undefined);
   return { layer };
 }
 

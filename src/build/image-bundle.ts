@@ -4,10 +4,10 @@
 //                     re-exported per entry by invoker.mjs, node.mjs, lambda.mjs, public.mjs: the
 //                     same bytes for every function built with this fnkit, so registries and
 //                     nodes keep one copy and a code change never re-uploads it;
-//   /app/main.mjs     the generated entry (fn.yaml defaults + the user's handler), importing the
-//                     runtime by relative path.
-// Same esbuild settings as src/build/bundle.ts's production bundle (node20 ESM, minified, linked
-// source map, the createRequire banner), reusing its entry generator and plugins.
+//   /app/main.cjs     the generated entry (fn.yaml defaults + the user's handler), importing the
+//   or /app/main.mjs  runtime by relative path: CommonJS when that is the same program (it starts
+//                     sooner on node 20), else an ES module (functionBundle says when).
+// Minified, node20, linked source maps, reusing src/build/bundle.ts's entry generator and plugins.
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
@@ -204,7 +204,9 @@ export async function functionBundle(spec: FunctionSpec, outdir: string, paths: 
     const linked: FnkitPaths = { ...paths, invokerMain: rel('invoker'), nodeRuntime: rel('node'), lambdaRuntime: rel('lambda'), publicApi: rel('public') };
     const native = new Set<string>();
     const result = await esbuild.build({
-      stdin: { contents: entrySource(spec, 'production', linked, format), resolveDir: spec.dir, sourcefile: `fnkit-entry.${ext}`, loader: 'js' },
+      // an .mjs name in both formats: esbuild then imports CommonJS handlers the way node does
+      // (`default` is module.exports even when it is marked __esModule), as `fn run` and main.mjs do
+      stdin: { contents: entrySource(spec, 'production', linked, format), resolveDir: spec.dir, sourcefile: 'fnkit-entry.mjs', loader: 'js' },
       outfile: resolve(outdir, format === 'cjs' ? ENTRY_CJS : ENTRY),
       bundle: true, platform: 'node', format, target: 'node20', minify: true,
       sourcemap: 'linked', sourcesContent: false,
@@ -321,7 +323,7 @@ module.exports = new Proxy(${callable ? 'function () {}' : '{}'}, {
   };
 }
 
-/** `fnkit` and ./fnkit/*.mjs stay imports of the runtime part. */
+/** `fnkit` and ./fnkit/<entry>.mjs or .cjs (the entry's format) stay imports of the runtime part. */
 function runtimeLinkPlugin(publicPath: string, ext: 'cjs' | 'mjs'): Plugin {
   return {
     name: 'fnkit-runtime-link',

@@ -80,19 +80,31 @@ test('codeCacheLayer: one file at app/fnkit/runtime.cjs.cache; a rebuild takes i
     const data = await readFile(join(app, RUNTIME_DIR, name)).catch(() => undefined);
     if (data && !name.endsWith(CODE_CACHE)) files.push({ rel: `${RUNTIME_DIR}/${name}`, data });
   }
-  const inputs = { runtimeFiles: files, runtimeDigest: 'sha256:' + 'a'.repeat(64), nodeOptions: FLAGS, appDir: 'app', epoch: 0, layerCacheDir: layers };
+  const inputs = { runtimeFiles: files, nodeOptions: FLAGS, appDir: 'app', epoch: 0, layerCacheDir: join(layers, 'layers'), cacheDir: join(layers, 'code-cache') };
   const first = await codeCacheLayer({ ...inputs, node: { path: process.execPath, version: process.version } });
   assert.ok('layer' in first, JSON.stringify(first));
   const { execFileSync } = await import('node:child_process');
   const tgz = join(layers, 'probe.tar.gz');
   await writeFile(tgz, first.layer.blob);
   assert.deepEqual(execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean), ['app/', 'app/fnkit/', 'app/fnkit/runtime.cjs.cache']);
-  // a node that cannot run: only a layer cache hit can answer
-  const again = await codeCacheLayer({ ...inputs, node: { path: '/nonexistent/node', version: process.version } });
+  // a node that cannot run: only what was kept can answer
+  const nowhere = { path: '/nonexistent/node', version: process.version };
+  const again = await codeCacheLayer({ ...inputs, node: nowhere });
   assert.ok('layer' in again && again.layer.digest === first.layer.digest);
-  // other flags are another cache
-  const other = await codeCacheLayer({ ...inputs, nodeOptions: `${FLAGS} --stack-trace-limit=20`, node: { path: '/nonexistent/node', version: process.version } });
+  // another epoch (SOURCE_DATE_EPOCH): the same trained bytes in a layer with other mtimes
+  const later = await codeCacheLayer({ ...inputs, epoch: 1_700_000_000, node: nowhere });
+  assert.ok('layer' in later, JSON.stringify(later));
+  assert.notEqual(later.layer.digest, first.layer.digest);
+  const cacheIn = async (blob: Buffer) => {
+    await writeFile(tgz, blob);
+    return execFileSync('tar', ['-xzOf', tgz, 'app/fnkit/runtime.cjs.cache']);
+  };
+  assert.ok((await cacheIn(later.layer.blob)).equals(await cacheIn(first.layer.blob)), 'the same trained bytes');
+  // other flags or another runtime are another cache: training is needed, and this node cannot run
+  const other = await codeCacheLayer({ ...inputs, nodeOptions: `${FLAGS} --stack-trace-limit=20`, node: nowhere });
   assert.ok('skip' in other && /training run failed/.test(other.skip), JSON.stringify(other));
+  const changed = await codeCacheLayer({ ...inputs, runtimeFiles: [...files, { rel: 'fnkit/extra.cjs', data: Buffer.from('1') }], node: nowhere });
+  assert.ok('skip' in changed, JSON.stringify(changed));
 });
 
 test('Lambda, ESM handler, isolation inline: import() works in runtime code that came from the cache', async (t) => {

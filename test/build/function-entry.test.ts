@@ -25,11 +25,12 @@ before(async () => {
 after(() => rm(root, { recursive: true, force: true }));
 
 /** Builds a function with this handler source into its own app folder beside a copy of the runtime. */
-async function built(name: string, handler: string, extraYaml = ''): Promise<{ app: string; entry: string }> {
+async function built(name: string, handler: string, extraYaml = '', file = 'index.ts'): Promise<{ app: string; entry: string }> {
   const dir = join(root, name);
   await mkdir(dir);
-  await writeFile(join(dir, 'fn.yaml'), `name: ${name}\nruntime: node\nhandler: index.ts\n${extraYaml}`);
-  await writeFile(join(dir, 'index.ts'), handler);
+  await writeFile(join(dir, 'fn.yaml'), `name: ${name}\nruntime: node\nhandler: ${file}\n${extraYaml}`);
+  await writeFile(join(dir, file), handler);
+  if (file.endsWith('.js')) await writeFile(join(dir, 'package.json'), '{ "type": "commonjs" }\n');
   const app = join(dir, 'app');
   const { cp } = await import('node:fs/promises');
   await cp(join(runtimeApp, 'fnkit'), join(app, 'fnkit'), { recursive: true });
@@ -65,6 +66,17 @@ test('main.cjs runs in strict mode, as the ES module it replaces did', async () 
   const b = await built('strict', 'export default () => ({ strict: (function (this: unknown) { return this === undefined; })() });\n');
   assert.equal(b.entry, ENTRY_CJS);
   assert.deepEqual((await answer(join(b.app, b.entry))).body, { strict: true });
+});
+
+test('a CommonJS handler marked __esModule (tsc output) is imported the same way in both entry formats', async () => {
+  const handler = "Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = () => ({ from: 'exports.default' });\nexports.handler = () => ({ from: 'exports.handler' });\n";
+  const cjs = await built('esmodule-cjs', handler, '', 'index.js');
+  const esm = await built('esmodule-esm', handler, 'build:\n  external: [left-out-package]\n', 'index.js');
+  assert.equal(cjs.entry, ENTRY_CJS);
+  assert.equal(esm.entry, ENTRY);
+  const a = await answer(join(cjs.app, cjs.entry));
+  assert.deepEqual(a, await answer(join(esm.app, esm.entry)));
+  assert.equal(a.status, 200, JSON.stringify(a));
 });
 
 test('top-level await keeps the ES module entry', async () => {

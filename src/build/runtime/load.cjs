@@ -30,5 +30,5 @@ script.runInThisContext()(runtime.exports, createRequire(file), runtime, file, _
 // logged by the invoker in its "ready" line (invoker/main.ts): accepted, rejected or none
 globalThis[Symbol.for('fnkit.codeCache')] = cachedData === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
 module.exports = runtime.exports;
-// for the build's training run (src/build/code-cache-train.cjs): the cache after running
+// for the build's training run (src/build/runtime/train.cjs): the cache after running
 Object.defineProperty(module.exports, 'createCodeCache', { value: () => script.createCachedData() });

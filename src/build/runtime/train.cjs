@@ -60,15 +60,22 @@ async function main() {
   const json = { 'content-type': 'application/json' };
   const ce = { ...json, 'ce-specversion': '1.0', 'ce-id': '1', 'ce-type': 'dev.fnkit.train', 'ce-source': '/train' };
   const structured = JSON.stringify({ specversion: '1.0', id: '2', type: 'dev.fnkit.train', source: '/train', data: { a: 1 } });
+  // what each answers when the runtime works: a broken path must fail the run, not shrink the cache
+  const steps = [
+    ['GET', '/', {}, undefined, 200],
+    ['POST', '/', json, '{"a":[1,2,3]}', 200],
+    ['POST', '/', ce, '{"a":1}', 200],
+    ['POST', '/', { 'content-type': 'application/cloudevents+json' }, structured, 200],
+    ['GET', '/fail', {}, undefined, 500],
+    ['GET', '/health/liveness', {}, undefined, 200],
+    ['GET', '/metrics', {}, undefined, 200],
+  ];
   // twice: the second round compiles what only a warm path reaches
   for (let i = 0; i < 2; i++) {
-    await call(port, 'GET', '/');
-    await call(port, 'POST', '/', json, '{"a":[1,2,3]}');
-    await call(port, 'POST', '/', ce, '{"a":1}');
-    await call(port, 'POST', '/', { 'content-type': 'application/cloudevents+json' }, structured);
-    await call(port, 'GET', '/fail');
-    await call(port, 'GET', '/health/liveness');
-    await call(port, 'GET', '/metrics');
+    for (const [method, path, headers, body, want] of steps) {
+      const got = await call(port, method, path, headers, body);
+      if (got !== want) throw new Error(`${method} ${path} answered ${got}, expected ${want}`);
+    }
   }
   writeFileSync(out, runtime.createCodeCache());
   process.exit(0);
