@@ -20,7 +20,7 @@ import type { RegistryClient } from '../registry/client.js';
 import type { ImageReference } from '../registry/reference.js';
 import { atomicWrite } from './atomic-write.js';
 import type { BaseImage } from './base.js';
-import { nodeBinaryOf, type Descriptor } from './image.js';
+import { envValue, nodeBinaryOf, type Descriptor } from './image.js';
 import { formatPlatform, hostPlatform, platformMatches, type Platform } from './platform.js';
 
 export type BaseNode = { path: string; version: string } | { skip: string };
@@ -87,11 +87,7 @@ function thisMachine(): Platform {
 }
 
 function pathOf(config: any): string {
-  const env = (config?.config?.Env ?? []) as unknown[];
-  for (const e of env) {
-    if (typeof e === 'string' && e.startsWith('PATH=')) return e.slice(5);
-  }
-  return DEFAULT_PATH;
+  return envValue(config, 'PATH') ?? DEFAULT_PATH;
 }
 
 /** Runs the copy once: it must start here and say its version. */

@@ -15,7 +15,7 @@ import { codeCacheLayer } from './code-cache.js';
 import type { BundleFile } from './memo.js';
 import { depsLayer } from './deps.js';
 import type { Layer } from './layer.js';
-import { makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, type Doc } from './image.js';
+import { envValue, makeConfig, makeIndex, makeManifest, nodeBinaryOf, rfc3339, userFor, type Doc } from './image.js';
 import { formatPlatform, hostPlatform } from './platform.js';
 import type { BuiltImage, PlatformImage } from './built-image.js';
 import { APP_DIR, LAMBDA_TASK_ROOT, functionLayers } from './js-layers.js';
@@ -214,8 +214,7 @@ function exists(p: string): Promise<boolean> {
 
 /** The Node.js version a base declares (the official images set NODE_VERSION), if it does. */
 export function declaredNodeVersion(baseConfig: any): string | undefined {
-  const env = (baseConfig?.config?.Env ?? []) as string[];
-  const v = env.find((e) => e.startsWith('NODE_VERSION='))?.slice('NODE_VERSION='.length);
+  const v = envValue(baseConfig, 'NODE_VERSION');
   return v && /^v?\d+\./.test(v) ? v : undefined;
 }
 

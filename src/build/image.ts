@@ -139,6 +139,13 @@ export function nodeBinaryOf(baseConfig: any): string {
   return 'node';
 }
 
+/** One variable of an image config's Env (`NAME=value` strings), if it is set. */
+export function envValue(config: any, name: string): string | undefined {
+  const env = (config?.config?.Env ?? []) as unknown[];
+  for (const e of env) if (typeof e === 'string' && e.startsWith(name + '=')) return e.slice(name.length + 1);
+  return undefined;
+}
+
 /** Keeps a non-root numeric User of the base (distroless nonroot: 65532); else 1000:1000. */
 export function userFor(baseConfig: any, fallback = '1000:1000'): string {
   const u = String(baseConfig?.config?.User ?? '');
