@@ -31,12 +31,18 @@ function grow(cap: boolean, nodeArgs: string[] = []): { maxMiB: number; active: 
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-test('without a flag, V8 grows the young generation past 8 MiB; the cap stops it there', { skip: Number(process.versions.node.split('.')[0]) >= 24 && 'Node 24 images take the flag (src/build/image-bundle.ts imageEnv); its young generation grows in other steps too' }, () => {
+// Node 20/22 grow only by doubling, so the cap holds at 8 MiB exactly; Node 24 also grows in small
+// steps after a doubling stops (measured: 128 MiB free, ~17 MiB capped), so there the bound is the
+// next doubling the cap prevents.
+const MAJOR = Number(process.versions.node.split('.')[0]);
+const BOUND_MIB = MAJOR >= 24 ? 32 : 8;
+
+test(`without a flag, V8 grows the young generation past 8 MiB; the cap keeps it at or under ${BOUND_MIB} MiB (Node ${MAJOR})`, () => {
   const free = grow(false);
-  assert.ok(free.maxMiB > 8, `V8's default grows beyond the cap (${free.maxMiB} MiB), or this test proves nothing`);
+  assert.ok(free.maxMiB > BOUND_MIB, `V8's default grows beyond the bound (${free.maxMiB} MiB), or this test proves nothing`);
   const capped = grow(true);
   assert.equal(capped.active, true);
-  assert.ok(capped.maxMiB <= 8, `capped at 8 MiB (${capped.maxMiB} MiB)`);
+  assert.ok(capped.maxMiB <= BOUND_MIB, `capped at ${BOUND_MIB} MiB (${capped.maxMiB} MiB)`);
 });
 
 test('a young-generation flag given at start wins: the cap stays off', () => {
