@@ -52,6 +52,8 @@ export interface Invoker {
 /** One request on its way through the invoker. */
 class Pending {
   done = false;
+  /** Called without async context tracking (a sync handler before it first went async). */
+  untracked = false;
   constructor(
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
@@ -122,6 +124,10 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   // Per request async context only when the runtime's user code could throw into this thread
   // unattributed (runtimes/types.ts attributesAsyncErrors).
   const trackContext = runtime.attributesAsyncErrors !== true;
+  // A plain-function handler is called untracked until one of its requests outlives its call
+  // (runtimes/types.ts syncHandler). At most one untracked request can then still be pending,
+  // the one that went async: the switch happens as its call returns.
+  let trackEvery = trackContext && runtime.syncHandler !== true;
   const inflight = new Set<Pending>();
   const perRequestDebug = settings.logLevel === 'debug' || settings.logLevel === 'trace';
   let ready = false;
@@ -307,12 +313,17 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   function run(p: Pending, call: Call): void {
     let r: RuntimeResult | Promise<RuntimeResult>;
     try {
-      r = trackContext ? als.run(p, call, p) : call(p);
+      if (trackEvery) r = als.run(p, call, p);
+      else {
+        p.untracked = trackContext;
+        r = call(p);
+      }
     } catch (e) {
       fail(p, e);
       return;
     }
     if (typeof (r as Promise<RuntimeResult>).then === 'function') {
+      if (p.untracked) trackEvery = true;
       // One reaction per request: deliver() reports its own failures.
       (r as Promise<RuntimeResult>).then((v) => deliverOrFail(p, v), (e) => fail(p, e));
     } else deliverOrFail(p, r as RuntimeResult);
@@ -396,6 +407,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
    * error answer; after it, the connection is cut, the only signal HTTP/1.1 has left.
    */
   function sendStream(p: Pending, status: number, headers: Record<string, string | string[] | undefined>, body: Readable): void {
+    if (p.untracked) trackEvery = true;
     const res = p.res;
     res.statusCode = status;
     for (const k in headers) { const v = headers[k]; if (v !== undefined) res.setHeader(k, v); }
@@ -416,6 +428,16 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       res.end(ans.body);
     });
     body.pipe(res);
+  }
+
+  function loneUntracked(): Pending | undefined {
+    let found: Pending | undefined;
+    for (const q of inflight) {
+      if (!q.untracked || q.done) continue;
+      if (found) return undefined;
+      found = q;
+    }
+    return found;
   }
 
   function finish(p: Pending): void {
@@ -504,7 +526,15 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       return lmr(dispatch as never, o);
     },
     failFromAsync(err) {
-      const p = als.getStore();
+      let p = als.getStore();
+      if (p === undefined && trackContext) {
+        // From outside every tracked request: track them all from now on, and blame the one
+        // untracked request still pending, if there is exactly one (the only one that can be
+        // waiting on async work of its own; a leftover timer of an answered request is the
+        // ambiguity this accepts, docs/invoker.md).
+        trackEvery = true;
+        p = loneUntracked();
+      }
       if (!p || p.done) return false;
       fail(p, err);
       return true;

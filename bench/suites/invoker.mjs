@@ -26,6 +26,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'fnkit-bench-'));
 const built = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'lib', 'build-fnkit.ts'), join(here, '..', 'targets', 'fnkit'), join(tmp, 'fnkit')], { cwd: root, encoding: 'utf8' });
 if (built.status !== 0) { console.error(built.stderr); process.exit(1); }
 const fnkitEntry = built.stdout.trim();
+const builtAsync = spawnSync(process.execPath, ['--import', 'tsx', join(here, '..', 'lib', 'build-fnkit.ts'), join(here, '..', 'targets', 'fnkit-async'), join(tmp, 'fnkit-async')], { cwd: root, encoding: 'utf8' });
+if (builtAsync.status !== 0) { console.error(builtAsync.stderr); process.exit(1); }
+const fnkitAsyncEntry = builtAsync.stdout.trim();
 // the image's environment for node (NODE_ENV, NODE_OPTIONS), exactly as fn build sets it
 const imageEnv = JSON.parse(readFileSync(join(tmp, 'fnkit', 'image-env.json'), 'utf8'));
 
@@ -42,6 +45,8 @@ const servers = [
   { key: 'floor', name: 'node:http (floor)', argv: (p) => [node, join(here, '..', 'targets', 'floor.mjs')], env: (p) => ({ PORT: String(p) }) },
   { key: 'fastify', name: 'fastify (bare)', argv: () => [node, join(here, '..', 'targets', 'fastify.mjs')], env: (p) => ({ PORT: String(p) }) },
   { key: 'fnkit', name: 'fnkit invoker', argv: () => [node, fnkitEntry], env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1' }) },
+  // Not a target: the same handler declared `async`, tracked per request (AsyncLocalStorage).
+  { key: 'fnkitAsync', name: 'fnkit invoker, async handler', argv: () => [node, fnkitAsyncEntry], env: (p) => ({ ...imageEnv, PORT: String(p), FN_HOST: '127.0.0.1' }) },
 ];
 if (faasCli) servers.push({ key: 'faasjs', name: `faas-js-runtime ${faasVersion}`, argv: (p) => [node, faasCli, join(here, '..', 'targets', 'faas-js', 'handler.cjs'), '--port', String(p)], env: () => ({ NODE_ENV: 'production' }) });
 
@@ -169,6 +174,9 @@ for (const [k, name, goal, op] of targets) {
   const byCpu = summary.fnkit.cpuRatio[k];
   lines.push(`| ${name} | ${op === '>=' ? '≥' : '≤'} ${goal} | ${fx(v)} | ${verdicts[k]} | ${byCpu === undefined ? '' : `${fx(byCpu)} ${(byCpu >= goal) ? 'PASS' : 'MISS'}`} |`);
 }
+lines.push('');
+const xa = summary.fnkitAsync;
+lines.push(`The targets are the plain handler's (\`bench/targets/fnkit\`). The same handler declared \`async\` (\`bench/targets/fnkit-async\`), whose every request runs in its own async context: hello ${fx(xa.ratio.hello)}, echo ${fx(xa.ratio.echo)}, CloudEvent ${fx(xa.ratio.ce)} × floor by req/s (${fx(xa.cpuRatio.hello)} / ${fx(xa.cpuRatio.echo)} / ${fx(xa.cpuRatio.ce)} by CPU).`);
 lines.push('');
 lines.push(`Cold start of the same fnkit bundle with \`--enable-source-maps\` (the entrypoint before lazy stack mapping): ${fx(median(results.fnkitWithMaps.cold), 0)} ms (${fx(median(results.fnkitWithMaps.cold) / median(floor.cold))} × floor).`);
 const problems = servers.flatMap((s) => results[s.key].problems.map((p) => `${s.name}: ${p}`));

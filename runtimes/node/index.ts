@@ -44,6 +44,12 @@ class HandlerContext implements Context {
   }
 }
 
+/** Declared `async` (or an async generator): its body may go on after the call returns. */
+function isAsyncFunction(f: Function): boolean {
+  const name = f.constructor?.name;
+  return name === 'AsyncFunction' || name === 'AsyncGeneratorFunction';
+}
+
 export function nodeRuntime(mod: Record<string, unknown>, _opts: { dev?: boolean } = {}): Runtime {
   const m = loadModule(mod);
   const rt: Runtime = {
@@ -68,5 +74,6 @@ export function nodeRuntime(mod: Record<string, unknown>, _opts: { dev?: boolean
       },
   };
   if (m.streamBody) rt.wantsStream = () => true;
+  if (m.kind === 'handler' && !isAsyncFunction(m.handler!)) (rt as { syncHandler?: boolean }).syncHandler = true;
   return rt;
 }

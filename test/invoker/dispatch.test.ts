@@ -167,3 +167,65 @@ test('async errors are attributed through the request context unless the runtime
     await inv.drain(100);
   }
 });
+
+/**
+ * A plain-function handler: its calls run without async context tracking until one outlives its
+ * call (runtimes/types.ts syncHandler). As main.ts's process handlers would, the timers below
+ * report the error through failFromAsync.
+ */
+function syncHandlerInvoker() {
+  const reports: Array<[string, boolean]> = [];
+  let inv!: ReturnType<typeof createInvoker>;
+  const report = (what: string) => () => { reports.push([what, inv.failFromAsync(new Error(`${what} failed later`))]); };
+  const runtime = nodeRuntime({
+    default: (req: { path: string }) => {
+      switch (req.path) {
+        case '/plain': setTimeout(report('plain'), 5); return 'plain';
+        case '/crash': return new Promise(() => { setTimeout(report('crash'), 5); });
+        default: return new Promise((r) => setTimeout(() => r('waited'), 60));
+      }
+    },
+  });
+  inv = createInvoker({ runtime, settings: settings({ FN_TIMEOUT: '3s' }) });
+  return { inv, reports, runtime };
+}
+
+test('a plain-function handler is declared sync; async functions and fetch apps are not', () => {
+  assert.equal(nodeRuntime({ default: () => 1 }).syncHandler, true);
+  assert.equal(nodeRuntime({ default: async () => 1 }).syncHandler, undefined);
+  assert.equal(nodeRuntime({ handler: async function* () { yield 1; } }).syncHandler, undefined);
+  assert.equal(nodeRuntime({ default: { fetch: () => new Response('x') } }).syncHandler, undefined);
+});
+
+test('a sync handler\'s first request that goes async and then crashes fails alone, and later ones are tracked', async () => {
+  const { inv, reports } = syncHandlerInvoker();
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    // Untracked when called: the one pending untracked request is the one blamed.
+    const first = await fetch(addr + '/crash', { headers: { 'x-request-id': 'first-crash' } });
+    assert.equal(first.status, 500);
+    assert.equal(((await first.json()) as { requestId: string }).requestId, 'first-crash');
+    // Tracked since: a crash while another request waits fails the crash alone.
+    const [wait, crash] = await Promise.all([fetch(addr + '/wait'), fetch(addr + '/crash')]);
+    assert.equal(crash.status, 500);
+    assert.equal(wait.status, 200);
+    assert.equal(await wait.text(), 'waited');
+    assert.deepEqual(reports, [['crash', true], ['crash', true]]);
+  } finally { await inv.drain(1000); }
+});
+
+test('a leftover timer of an answered sync request fails nothing, and switches tracking on', async () => {
+  const { inv, reports } = syncHandlerInvoker();
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    assert.equal(await (await fetch(addr + '/plain')).text(), 'plain');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(reports, [['plain', false]]);
+    const [wait, crash] = await Promise.all([fetch(addr + '/wait'), fetch(addr + '/crash')]);
+    assert.equal(crash.status, 500);
+    assert.equal(wait.status, 200);
+    assert.deepEqual(reports, [['plain', false], ['crash', true]]);
+  } finally { await inv.drain(1000); }
+});
