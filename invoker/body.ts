@@ -24,8 +24,8 @@ export function readBody(stream: Readable, limit: number, declared: string | und
   const chunks: Buffer[] = [];
   let size = 0;
   // Once settled, the listeners stay (removing four per request cost ~0.5 µs of a 20 µs echo,
-  // A/B min of 4 runs): what the
-  // stream emits after that is ignored, and an error listener stays in place.
+  // A/B min of 4 runs): what the stream emits after that is ignored, and an error listener
+  // stays in place.
   let settled = false;
   const settle = (err: HttpFailure | null, body?: Buffer): void => {
     if (settled) return;
