@@ -4,7 +4,7 @@
 // (specs/lambda.md §1.5).
 import { randomUUID } from 'node:crypto';
 import type { InvocationContext, RuntimeRequest, RuntimeResponse, RuntimeResult } from '../types.js';
-import type { InvokeOutcome, LambdaInvoker, StreamedResult } from './types.js';
+import type { InvokeOutcome, InvokeRequest, LambdaInvoker, StreamedResult } from './types.js';
 import type { LambdaSettings } from './settings.js';
 import { MAX_SYNC_PAYLOAD } from './settings.js';
 import { DEFAULT_ACCOUNT_ID } from './env.js';
@@ -35,6 +35,28 @@ const DOORS: Record<LambdaSettings['frontDoor'], Door> = {
 const REPLY_MARGIN_MS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * An invocation for an HTTP request. `signal` is read only by the custom-runtime host: the
+ * invoker creates the signal on first read, which the worker pool never needs (~3 % of the main
+ * thread, measured in docs/lambda.md). A prototype getter, not a getter in an object literal:
+ * that would give every request object its own hidden class, kept in V8's old space until a
+ * full GC together with everything it reaches (docs/lambda.md, "Garbage collection").
+ */
+export class HttpInvokeRequest implements InvokeRequest {
+  constructor(
+    readonly event: unknown,
+    readonly requestId: string,
+    readonly deadline: number,
+    readonly traceId: string | undefined,
+    readonly clientContext: unknown,
+    private readonly ctx: InvocationContext,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.ctx.signal;
+  }
+}
+
 export interface DispatchOptions {
   settings: LambdaSettings;
   invoker: LambdaInvoker;
@@ -57,18 +79,9 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
     // the same id in the access log, the function's log lines and context.awsRequestId.
     const requestId = !extra.newId && UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
     const trace = req.headers['x-amzn-trace-id'];
-    const outcome = await o.invoker.invoke({
-      event,
-      requestId,
-      deadline: deadlineFor(ctx, Date.now()),
-      traceId: (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId,
-      clientContext: extra.clientContext,
-      // Read only by the custom-runtime host: the invoker creates the signal on first read,
-      // which the worker pool never needs (~3 % of the main thread, measured in docs/lambda.md).
-      get signal() {
-        return ctx.signal;
-      },
-    });
+    const outcome = await o.invoker.invoke(
+      new HttpInvokeRequest(event, requestId, deadlineFor(ctx, Date.now()), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, extra.clientContext, ctx),
+    );
     return { outcome, requestId };
   }
 

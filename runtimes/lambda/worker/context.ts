@@ -4,11 +4,10 @@
 import type { InvokeMessage, WorkerConfig } from './protocol.js';
 
 export interface Completion {
-  /** 3.x callback(err, result): honours callbackWaitsForEmptyEventLoop. */
+  /** 3.x callback(err, result): honours context.callbackWaitsForEmptyEventLoop. */
   callback(err: unknown, result?: unknown): void;
   /** context.done / succeed / fail: complete at once. */
   done(err: unknown, result?: unknown): void;
-  waitsForEmptyEventLoop: boolean;
 }
 
 function parseJsonHeader(text: string | undefined, what: string): unknown {
@@ -34,14 +33,11 @@ export function buildContext(cfg: WorkerConfig, msg: InvokeMessage, completion: 
     getRemainingTimeInMillis: () => msg.deadline - Date.now(),
   };
   if (completion) {
-    // nodejs <= 22 only; the 24 generation removed them (RIC 4.x).
-    Object.defineProperty(ctx, 'callbackWaitsForEmptyEventLoop', {
-      get: () => completion.waitsForEmptyEventLoop,
-      set: (v: unknown) => {
-        completion.waitsForEmptyEventLoop = v as boolean;
-      },
-      enumerable: true,
-    });
+    // nodejs <= 22 only; the 24 generation removed them (RIC 4.x). A plain property that the
+    // callback reads when it is called, not the RIC's per-context getter/setter: an accessor
+    // defined per object gives each context its own hidden class, which lives in V8's old space
+    // until a full GC and keeps the whole invocation reachable till then (docs/lambda.md).
+    ctx.callbackWaitsForEmptyEventLoop = true;
     ctx.done = (err: unknown, result?: unknown) => completion.done(err, result);
     ctx.succeed = (result?: unknown) => completion.done(null, result);
     // context.fail() with no argument reports errorType "string", errorMessage "handled".

@@ -78,10 +78,9 @@ export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, 
     return;
   }
   const completion: Completion = {
-    waitsForEmptyEventLoop: true,
     callback: once((err: unknown, result: unknown) => {
       if (err !== undefined && err !== null) return hooks.fail(err);
-      if (!completion.waitsForEmptyEventLoop) return succeed(result);
+      if (!context.callbackWaitsForEmptyEventLoop) return succeed(result);
       // Still counts as the first completion: later calls are ignored even while this waits.
       hooks.onDrain(() => setImmediate(() => succeed(result)), true);
     }),
