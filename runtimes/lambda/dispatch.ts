@@ -64,9 +64,11 @@ export interface DispatchOptions {
   log: (line: string) => void;
 }
 
-export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx: InvocationContext) => Promise<RuntimeResult> {
+export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx: InvocationContext) => RuntimeResult | Promise<RuntimeResult> {
   const s = o.settings;
   const door = DOORS[s.frontDoor];
+  // Fixed per function: not tested again for every request.
+  const accountId = s.env.AWS_ACCOUNT_ID && /^\d{12}$/.test(s.env.AWS_ACCOUNT_ID) ? s.env.AWS_ACCOUNT_ID : DEFAULT_ACCOUNT_ID;
   const logError = (requestId: string, text: string) => o.log(`${new Date().toISOString()}\t${requestId}\tERROR\t${text.replace(/\n/g, '\r')}`);
 
   function deadlineFor(ctx: InvocationContext, now: number): number {
@@ -74,15 +76,17 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
   }
 
   /** `newId`: a further invocation for the same HTTP request (a CloudEvent batch) needs its own id. */
-  async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown; newId?: boolean } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
+  function invocationFor(event: unknown, req: RuntimeRequest, ctx: InvocationContext, clientContext?: unknown, newId = false): HttpInvokeRequest {
     // The invoker's request ids are UUID-shaped, so the first invocation of a request carries
     // the same id in the access log, the function's log lines and context.awsRequestId.
-    const requestId = !extra.newId && UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
+    const requestId = !newId && UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
     const trace = req.headers['x-amzn-trace-id'];
-    const outcome = await o.invoker.invoke(
-      new HttpInvokeRequest(event, requestId, deadlineFor(ctx, Date.now()), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, extra.clientContext, ctx),
-    );
-    return { outcome, requestId };
+    return new HttpInvokeRequest(event, requestId, deadlineFor(ctx, Date.now()), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, clientContext, ctx);
+  }
+
+  async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown; newId?: boolean } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
+    const inv = invocationFor(event, req, ctx, extra.clientContext, extra.newId);
+    return { outcome: await o.invoker.invoke(inv), requestId: inv.requestId };
   }
 
   async function viaCloudEvent(req: RuntimeRequest, ctx: InvocationContext): Promise<RuntimeResult> {
@@ -104,35 +108,40 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
     return cloudEventResult(Array.isArray(req.cloudEvent) ? results : results[0]);
   }
 
-  return async function dispatch(req, ctx) {
+  // Not async functions: one promise and one reaction per HTTP invocation (three chained async
+  // frames measured ~0.5 µs more a request).
+  return function dispatch(req, ctx) {
     if (req.cloudEvent) return viaCloudEvent(req, ctx);
-    return asBytes(await viaHttp(req, ctx));
+    return viaHttp(req, ctx);
   };
 
-  async function viaHttp(req: RuntimeRequest, ctx: InvocationContext): Promise<RuntimeResponse> {
-    const now = Date.now();
+  function viaHttp(req: RuntimeRequest, ctx: InvocationContext): RuntimeResponse | Promise<RuntimeResponse> {
     const c: DoorContext = {
       requestId: ctx.requestId,
-      now,
+      now: Date.now(),
       stage: s.stage,
       routes: s.routes,
       binaryMediaTypes: s.binaryMediaTypes,
       multiValueHeaders: s.multiValueHeaders,
       name: s.name,
       region: s.region,
-      accountId: s.env.AWS_ACCOUNT_ID && /^\d{12}$/.test(s.env.AWS_ACCOUNT_ID) ? s.env.AWS_ACCOUNT_ID : DEFAULT_ACCOUNT_ID,
+      accountId,
     };
     const mapped = door.event(req, c);
-    if ('response' in mapped) return mapped.response;
+    if ('response' in mapped) return asBytes(mapped.response);
     // 6 MB sync payload limit (§3.13); only a large body can push the event past it.
     if (req.body && req.body.length > MAX_SYNC_PAYLOAD / 2) {
       const size = Buffer.byteLength(JSON.stringify(mapped.event));
       if (size > MAX_SYNC_PAYLOAD) {
         logError(ctx.requestId, `Request payload of ${size} bytes exceeds the ${MAX_SYNC_PAYLOAD}-byte Lambda limit`);
-        return jsonResponse(413, { message: 'Request Entity Too Large' });
+        return asBytes(jsonResponse(413, { message: 'Request Entity Too Large' }));
       }
     }
-    const { outcome, requestId } = await run(mapped.event, req, ctx);
+    const inv = invocationFor(mapped.event, req, ctx);
+    return o.invoker.invoke(inv).then((outcome) => asBytes(httpAnswer(outcome, inv.requestId, req, c)));
+  }
+
+  function httpAnswer(outcome: InvokeOutcome, requestId: string, req: RuntimeRequest, c: DoorContext): RuntimeResponse {
     if (!outcome.ok) {
       // The worker already logged "Invoke Error"/"Uncaught Exception" with the details.
       if (outcome.kind === 'init') logError(requestId, `Init Error \t${JSON.stringify(outcome.error)}`);

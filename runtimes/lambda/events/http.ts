@@ -114,10 +114,17 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 /** dd/MMM/yyyy:HH:mm:ss +0000 (requestContext.requestTime / time). */
 export function apiGatewayTime(ms: number): string {
+  // Formatted once per second: every event carries it.
+  const sec = Math.floor(ms / 1000);
+  if (sec === timeSec) return timeText;
   const d = new Date(ms);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+  timeSec = sec;
+  timeText = `${p(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} +0000`;
+  return timeText;
 }
+let timeSec = NaN;
+let timeText = '';
 
 /** The body as an event field: base64 or UTF-8 text. */
 export function encodeBody(body: Buffer | undefined, base64: boolean): string {

@@ -47,8 +47,28 @@ export interface Environment {
   readonly running: boolean;
 }
 
+/**
+ * REPORT's "Max Memory Used": the largest V8 heap use this environment has seen, sampled at
+ * most every 100 ms (reading the heap statistics for each invocation cost ~2 % of a request).
+ */
+export function memorySampler(now: () => number = Date.now, heapUsed: () => number = () => getHeapStatistics().used_heap_size): { maxMb(): number } {
+  let max = 0;
+  let at = -Infinity;
+  return {
+    maxMb() {
+      const t = now();
+      if (t - at >= 100) {
+        at = t;
+        max = Math.max(max, Math.round(heapUsed() / 1048576));
+      }
+      return max;
+    },
+  };
+}
+
 export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Environment {
   const log: LogState = { requestId: undefined };
+  const memory = memorySampler();
   patchConsole(log, { write: port.write }, { format: cfg.logFormat, level: cfg.logLevel });
   if (!cfg.noGlobalAwslambda) installAwslambdaGlobal();
 
@@ -74,7 +94,7 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     // Written before the result so they travel in the same message (one message per invocation).
     port.write(`END RequestId: ${c.requestId}`);
     port.write(
-      `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${Math.round(getHeapStatistics().used_heap_size / 1048576)} MB\t`,
+      `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${memory.maxMb()} MB\t`,
     );
     port.ended();
     port.post(m);
@@ -95,7 +115,8 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     log.requestId = msg.requestId;
     // RIC _forwardXRay: set per invocation, deleted when absent.
     if (msg.traceId) process.env._X_AMZN_TRACE_ID = msg.traceId;
-    else delete process.env._X_AMZN_TRACE_ID;
+    // Reading is half the cost of deleting (a libc environment call either way).
+    else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
     port.write(`START RequestId: ${msg.requestId} Version: ${cfg.functionVersion}`);
     port.started(msg, h);
     const id = msg.id;
