@@ -108,8 +108,8 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
     return cloudEventResult(Array.isArray(req.cloudEvent) ? results : results[0]);
   }
 
-  // Not async functions: one promise and one reaction per HTTP invocation (three chained async
-  // frames measured ~0.5 µs more a request).
+  // Not async functions: one promise and one reaction per HTTP invocation, where three chained
+  // async frames made a promise and a reaction each.
   return function dispatch(req, ctx) {
     if (req.cloudEvent) return viaCloudEvent(req, ctx);
     return viaHttp(req, ctx);
