@@ -241,6 +241,11 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       headers,
       rawHeaders: req.rawHeaders,
       body: undefined,
+      // Present from the start, so every request object has one shape whatever the workload:
+      // fields added later for some requests only make the hot paths polymorphic.
+      stream: undefined,
+      cloudEvent: undefined,
+      cloudEventMode: undefined,
       remoteAddress: req.socket.remoteAddress ?? '',
       protocol: headers['x-forwarded-proto'] === 'https' ? 'https' : 'http',
       host: headers.host ?? '',
