@@ -331,7 +331,12 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       if (p.untracked) trackEvery = true;
       // One reaction per request: deliver() reports its own failures.
       (r as Promise<RuntimeResult>).then((v) => deliverOrFail(p, v), (e) => fail(p, e));
-    } else deliverOrFail(p, r as RuntimeResult);
+    } else {
+      // The handler is done with it: what may still be pending is the invoker's own delivery
+      // (loading the CloudEvents module), which no error of the handler's can belong to.
+      p.untracked = false;
+      deliverOrFail(p, r as RuntimeResult);
+    }
   }
 
   function deliverOrFail(p: Pending, r: RuntimeResult): void {
@@ -412,7 +417,8 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
    * error answer; after it, the connection is cut, the only signal HTTP/1.1 has left.
    */
   function sendStream(p: Pending, status: number, headers: Record<string, string | string[] | undefined>, body: Readable): void {
-    if (p.untracked) trackEvery = true;
+    // A streamed answer's source runs on after the handler returned: from now on, track.
+    if (trackContext) trackEvery = true;
     const res = p.res;
     res.statusCode = status;
     for (const k in headers) { const v = headers[k]; if (v !== undefined) res.setHeader(k, v); }
@@ -535,8 +541,9 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       if (p === undefined && trackContext) {
         // From outside every tracked request: track them all from now on, and blame the one
         // untracked request still pending, if there is exactly one (the only one that can be
-        // waiting on async work of its own; a leftover timer of an answered request is the
-        // ambiguity this accepts, docs/invoker.md).
+        // waiting on async work of its own). The ambiguity this accepts: any error from outside
+        // every request (an answered request's leftover timer, init's or a library's background
+        // work) fails that request while it is pending (docs/invoker.md "Errors").
         trackEvery = true;
         p = loneUntracked();
       }

@@ -113,8 +113,8 @@ export interface Runtime {
   readonly attributesAsyncErrors?: boolean;
   /**
    * The user's handler is a plain (not `async`) function. The invoker then tracks a request's
-   * async context only once the handler has shown it can outlive its call (it returned a promise
-   * or a stream, or an error came from outside any tracked request): until then no request pays
+   * async context only once the handler has shown it can outlive its call (it returned a promise,
+   * a stream was sent, or an error came from outside any tracked request): until then no request pays
    * for AsyncLocalStorage, which on Node 20 and 22 costs every request 1 to 3 µs (docs/invoker.md).
    */
   readonly syncHandler?: boolean;

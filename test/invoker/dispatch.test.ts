@@ -176,18 +176,23 @@ test('async errors are attributed through the request context unless the runtime
 function syncHandlerInvoker() {
   const reports: Array<[string, boolean]> = [];
   let inv!: ReturnType<typeof createInvoker>;
+  let eventReturned!: () => void;
+  const eventCalled = new Promise<void>((r) => { eventReturned = r; });
   const report = (what: string) => () => { reports.push([what, inv.failFromAsync(new Error(`${what} failed later`))]); };
   const runtime = nodeRuntime({
     default: (req: { path: string }) => {
       switch (req.path) {
         case '/plain': setTimeout(report('plain'), 5); return 'plain';
+        // An event returned to a plain HTTP request: its delivery waits for the CloudEvents
+        // module's first load, after the handler is done.
+        case '/event': eventReturned(); return { specversion: '1.0', id: 'e-1', type: 'com.example.t', source: '/s', data: { ok: true } };
         case '/crash': return new Promise(() => { setTimeout(report('crash'), 5); });
         default: return new Promise((r) => setTimeout(() => r('waited'), 60));
       }
     },
   });
   inv = createInvoker({ runtime, settings: settings({ FN_TIMEOUT: '3s' }) });
-  return { inv, reports, runtime };
+  return { inv, reports, runtime, eventCalled };
 }
 
 test('a plain-function handler is declared sync; async functions and fetch apps are not', () => {
@@ -227,5 +232,23 @@ test('a leftover timer of an answered sync request fails nothing, and switches t
     assert.equal(crash.status, 500);
     assert.equal(wait.status, 200);
     assert.deepEqual(reports, [['plain', false], ['crash', true]]);
+  } finally { await inv.drain(1000); }
+});
+
+test('a sync request whose answer is still being delivered is not a suspect: a crash of the async one still fails it at once', async () => {
+  const { inv, reports, eventCalled } = syncHandlerInvoker();
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    const event = fetch(addr + '/event');
+    await eventCalled;
+    const t0 = Date.now();
+    const crash = await fetch(addr + '/crash');
+    assert.equal(crash.status, 500);
+    assert.ok(Date.now() - t0 < 2000, 'answered at once, not at the 3 s deadline');
+    const ev = await event;
+    assert.equal(ev.status, 200);
+    assert.equal(ev.headers.get('ce-id'), 'e-1');
+    assert.deepEqual(reports, [['crash', true]]);
   } finally { await inv.drain(1000); }
 });

@@ -51,7 +51,7 @@ export interface Environment {
  * REPORT's "Max Memory Used": the largest V8 heap use this environment has seen, sampled at
  * most every 100 ms (reading the heap statistics for each invocation cost ~2 % of a request).
  */
-export function memorySampler(now: () => number = Date.now, heapUsed: () => number = () => getHeapStatistics().used_heap_size): { maxMb(): number } {
+export function memorySampler(now: () => number = () => performance.now(), heapUsed: () => number = () => getHeapStatistics().used_heap_size): { maxMb(): number } {
   let max = 0;
   let at = -Infinity;
   return {
