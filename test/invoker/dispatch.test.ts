@@ -252,3 +252,21 @@ test('a sync request whose answer is still being delivered is not a suspect: a c
     assert.deepEqual(reports, [['crash', true]]);
   } finally { await inv.drain(1000); }
 });
+
+test('a header HTTP cannot carry gets a 500 with the request id (it used to leave the request unanswered), and the answers around it still go out', async () => {
+  const inv = createInvoker({
+    runtime: nodeRuntime({ default: (req: { path: string }) => (req.path === '/bad' ? { statusCode: 200, headers: { 'x-bad': 'a\nb' }, body: 'never' } : 'fine') }),
+    settings: settings(),
+  });
+  await inv.start();
+  const addr = await inv.listen(0, '127.0.0.1');
+  try {
+    // Made in the same turn of the event loop, written together at its end.
+    const [before, bad, after] = await Promise.all(['/a', '/bad', '/b'].map((p) => fetch(addr + p, { headers: { 'x-request-id': `req${p.replace('/', '-')}` }, signal: AbortSignal.timeout(5000) })));
+    assert.equal(bad.status, 500);
+    assert.deepEqual(await bad.json(), { requestId: 'req-bad', error: 'Internal Server Error' });
+    assert.equal(bad.headers.get('x-bad'), null);
+    assert.equal(await before.text(), 'fine');
+    assert.equal(await after.text(), 'fine');
+  } finally { await inv.drain(1000); }
+});
