@@ -21,6 +21,7 @@ import { encodeBody, encodeValue, toReadable, type WireBody } from './encode.js'
 import { RequestMetrics } from './metrics.js';
 import { LazyLogger } from './lazy-logger.js';
 import { looksLikeCloudEvent } from './cloudevents/detect.js';
+import { SlotList, type Slotted } from './slot-list.js';
 
 type CeModule = typeof import('./cloudevents/index.js');
 
@@ -50,8 +51,10 @@ export interface Invoker {
 }
 
 /** One request on its way through the invoker. */
-class Pending {
+class Pending implements Slotted {
   done = false;
+  /** Index in the in-flight list (slot-list.ts). */
+  slot = -1;
   /** Called without async context tracking (a sync handler before it first went async). */
   untracked = false;
   /** The whole answer, waiting for the end of the event loop's turn (send()). */
@@ -132,7 +135,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   // (runtimes/types.ts syncHandler). At most one untracked request can then still be pending,
   // the one that went async: the switch happens as its call returns.
   let trackEvery = trackContext && runtime.syncHandler !== true;
-  const inflight = new Set<Pending>();
+  const inflight = new SlotList<Pending>();
   const perRequestDebug = settings.logLevel === 'debug' || settings.logLevel === 'trace';
   let ready = false;
   let draining = false;
@@ -476,7 +479,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
 
   function loneUntracked(): Pending | undefined {
     let found: Pending | undefined;
-    for (const q of inflight) {
+    for (const q of inflight.snapshot()) {
       if (!q.untracked || q.done) continue;
       if (found) return undefined;
       found = q;
@@ -515,7 +518,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
   function sweep(): void {
     if (inflight.size === 0) { clearInterval(sweeper); sweeper = undefined; return; }
     const now = Date.now();
-    for (const p of inflight) if (now >= p.inv.deadline) onTimeout(p);
+    for (const p of inflight.snapshot()) if (now >= p.inv.deadline) onTimeout(p);
   }
 
   function onTimeout(p: Pending): void {
@@ -554,7 +557,7 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       clearTimeout(timer);
       if (how === 'grace') {
         app.log.warn({ inFlight: inflight.size, graceMs }, 'grace period over; aborting in-flight requests');
-        for (const p of inflight) p.inv.abort(shutdownReason());
+        for (const p of inflight.snapshot()) p.inv.abort(shutdownReason());
         // Give aborted handlers a moment to answer, then drop what is left.
         await Promise.race([closed, new Promise((r) => setTimeout(r, 1000))]);
         app.server.closeAllConnections?.();
