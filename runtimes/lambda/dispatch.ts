@@ -50,6 +50,7 @@ export class HttpInvokeRequest implements InvokeRequest {
     readonly traceId: string | undefined,
     readonly clientContext: unknown,
     private readonly ctx: InvocationContext,
+    readonly plainEvent: boolean,
   ) {}
 
   get signal(): AbortSignal {
@@ -75,13 +76,16 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
     return Math.min(now + s.timeout * 1000, ctx.deadline - REPLY_MARGIN_MS);
   }
 
-  /** `newId`: a further invocation for the same HTTP request (a CloudEvent batch) needs its own id. */
-  function invocationFor(event: unknown, req: RuntimeRequest, ctx: InvocationContext, clientContext?: unknown, newId = false): HttpInvokeRequest {
+  /**
+   * `newId`: a further invocation for the same HTTP request (a CloudEvent batch) needs its own id.
+   * `plainEvent`: the event is a front door's, plain JSON data by construction (events/*.test.ts).
+   */
+  function invocationFor(event: unknown, req: RuntimeRequest, ctx: InvocationContext, clientContext?: unknown, newId = false, plainEvent = false): HttpInvokeRequest {
     // The invoker's request ids are UUID-shaped, so the first invocation of a request carries
     // the same id in the access log, the function's log lines and context.awsRequestId.
     const requestId = !newId && UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
     const trace = req.headers['x-amzn-trace-id'];
-    return new HttpInvokeRequest(event, requestId, deadlineFor(ctx, Date.now()), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, clientContext, ctx);
+    return new HttpInvokeRequest(event, requestId, deadlineFor(ctx, Date.now()), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, clientContext, ctx, plainEvent);
   }
 
   async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown; newId?: boolean } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
@@ -137,7 +141,7 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
         return asBytes(jsonResponse(413, { message: 'Request Entity Too Large' }));
       }
     }
-    const inv = invocationFor(mapped.event, req, ctx);
+    const inv = invocationFor(mapped.event, req, ctx, undefined, false, true);
     return o.invoker.invoke(inv).then((outcome) => asBytes(httpAnswer(outcome, inv.requestId, req, c)));
   }
 
@@ -159,9 +163,12 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
 }
 
 /**
- * Text bodies go out as bytes so the Content-Type is exactly the function's: fastify would
- * append "; charset=utf-8" to a JSON type for a string body, which API Gateway does not.
+ * The invoker sends a text body as is, under the function's own Content-Type. Without one it
+ * would label text "text/plain; charset=utf-8"; the Lambda runtime has always sent such a body
+ * as bytes (application/octet-stream), so only that case is converted.
  */
 function asBytes(r: RuntimeResponse): RuntimeResponse {
-  return typeof r.body === 'string' ? { ...r, body: Buffer.from(r.body) } : r;
+  if (typeof r.body !== 'string' || r.headers['content-type'] !== undefined) return r;
+  r.body = Buffer.from(r.body);
+  return r;
 }

@@ -205,7 +205,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     job.env = e;
     e.jobs.push(job);
     const event = job.req.event === undefined ? null : job.req.event;
-    const asValue = e.handle.sharesThread === true && isJsonData(event);
+    const asValue = e.handle.sharesThread === true && (job.req.plainEvent === true || isJsonData(event));
     const msg: InvokeMessage = {
       type: 'invoke',
       id: job.id,
@@ -272,7 +272,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     if (!job) return;
     switch (m.type) {
       case 'result':
-        finishJob(job, { ok: true, result: JSON.parse(m.payload) });
+        finishJob(job, { ok: true, result: m.hasValue ? m.value : JSON.parse(m.payload) });
         return schedule();
       case 'error':
         if (m.fatal) e.dying = e.lostInInvocation = true;

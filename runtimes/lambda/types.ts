@@ -25,6 +25,11 @@ export interface InvokeRequest {
   traceId?: string;
   /** Fires when the HTTP client went away or the invoker is shutting down. */
   signal: AbortSignal;
+  /**
+   * The event is plain JSON data built for this invocation alone (a front door's event): an
+   * environment on the same thread may take it as is, without checking or copying it.
+   */
+  readonly plainEvent?: boolean;
 }
 
 /** A streamed result (awslambda.streamifyResponse): metadata prelude then body chunks. */

@@ -19,7 +19,9 @@ import {
   isPlainObject,
   isTextMediaType,
   jsonResponse,
+  ownValue,
   queryPairs,
+  setOwn,
   resultBody,
   statusOf,
 } from './http.js';
@@ -33,24 +35,36 @@ export interface V2Options {
   /** Function URLs keep the Cookie header next to `cookies` (hattipjs/hattip#159). */
   keepCookieHeader: boolean;
   routeKey: (routed: RoutedPath) => string;
-  requestContext: (req: RuntimeRequest, c: DoorContext, routeKey: string, stage: string) => Record<string, unknown>;
+  requestContext: (req: RuntimeRequest, c: DoorContext, routeKey: string, stage: string, routed: RoutedPath) => Record<string, unknown>;
   stage: string;
   pathParameters: boolean;
+}
+
+/** One header into the 2.0 maps: lower-cased, repeats joined with ",", cookies split out. */
+function addHeader(headers: Record<string, string>, cookies: string[], keepCookieHeader: boolean, rawName: string, value: string): void {
+  const name = rawName.toLowerCase();
+  if (name === 'cookie') {
+    for (const c of value.split(';')) if (c.trim()) cookies.push(c.trim());
+    if (!keepCookieHeader) return;
+  }
+  const had = ownValue(headers, name);
+  setOwn(headers, name, had === undefined ? value : `${had},${value}`);
 }
 
 export function v2Event(req: RuntimeRequest, c: DoorContext, o: V2Options, routed: RoutedPath): Record<string, unknown> {
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
-  for (const [rawName, value] of headerPairs(req)) {
-    const name = rawName.toLowerCase();
-    if (name === 'cookie') {
-      for (const c of value.split(';')) if (c.trim()) cookies.push(c.trim());
-      if (!o.keepCookieHeader) continue;
+  const raw = req.rawHeaders;
+  if (raw.length > 0) for (let i = 0; i + 1 < raw.length; i += 2) addHeader(headers, cookies, o.keepCookieHeader, raw[i]!, raw[i + 1]!);
+  else for (const [k, v] of headerPairs(req)) addHeader(headers, cookies, o.keepCookieHeader, k, v);
+  let query: Record<string, string> | undefined;
+  if (req.rawQuery) {
+    query = {};
+    for (const [k, v] of queryPairs(req.rawQuery)) {
+      const had = ownValue(query, k);
+      setOwn(query, k, had === undefined ? v : `${had},${v}`);
     }
-    headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
-  const query: Record<string, string> = {};
-  for (const [k, v] of queryPairs(req.rawQuery)) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
   const routeKey = o.routeKey(routed);
   const hasBody = !!req.body && req.body.length > 0;
   const base64 = hasBody && !isTextMediaType(header(req, 'content-type'));
@@ -62,8 +76,8 @@ export function v2Event(req: RuntimeRequest, c: DoorContext, o: V2Options, route
   };
   if (cookies.length) event.cookies = cookies;
   event.headers = headers;
-  if (Object.keys(query).length) event.queryStringParameters = query;
-  event.requestContext = o.requestContext(req, c, routeKey, o.stage);
+  if (query && Object.keys(query).length) event.queryStringParameters = query;
+  event.requestContext = o.requestContext(req, c, routeKey, o.stage, routed);
   if (hasBody) event.body = encodeBody(req.body, base64);
   if (o.pathParameters && routed.match && Object.keys(routed.match.params).length) event.pathParameters = routed.match.params;
   event.isBase64Encoded = base64;
@@ -72,11 +86,12 @@ export function v2Event(req: RuntimeRequest, c: DoorContext, o: V2Options, route
 
 export function httpContext(req: RuntimeRequest, c: DoorContext, routeKey: string, stage: string, routed: RoutedPath): Record<string, unknown> {
   const host = header(req, 'host') ?? req.host;
+  const dot = host.indexOf('.');
   return {
     accountId: c.accountId,
     apiId: c.name,
     domainName: host,
-    domainPrefix: host.split('.')[0],
+    domainPrefix: dot < 0 ? host : host.slice(0, dot),
     http: {
       method: req.method,
       path: routed.fullPath,
@@ -92,19 +107,20 @@ export function httpContext(req: RuntimeRequest, c: DoorContext, routeKey: strin
   };
 }
 
+// Fixed per door: not rebuilt for every request.
+const HTTP_API_V2: Omit<V2Options, 'stage'> = {
+  keepCookieHeader: false,
+  pathParameters: true,
+  routeKey: (r) => r.match?.route.key ?? '$default',
+  requestContext: httpContext,
+};
+const HTTP_API_DEFAULT_STAGE: V2Options = { ...HTTP_API_V2, stage: '$default' };
+
 export function httpApiEvent(req: RuntimeRequest, c: DoorContext): EventOrResponse {
   const routed = routePath(req.path, req.method, c.stage, c.routes);
   if (!routed) return { response: jsonResponse(404, HTTP_API_NOT_FOUND) };
-  const stage = c.stage ?? '$default';
-  return {
-    event: v2Event(req, c, {
-      keepCookieHeader: false,
-      stage,
-      pathParameters: true,
-      routeKey: (r) => r.match?.route.key ?? '$default',
-      requestContext: (rq, ctx, key, st) => httpContext(rq, ctx, key, st, routed),
-    }, routed),
-  };
+  const o = c.stage === undefined ? HTTP_API_DEFAULT_STAGE : { ...HTTP_API_V2, stage: c.stage };
+  return { event: v2Event(req, c, o, routed) };
 }
 
 /**
@@ -126,7 +142,10 @@ export function v2Result(result: unknown, stringBody: 'raw' | 'json', errorStatu
   const h = new ResponseHeaders();
   if (result.headers !== undefined && result.headers !== null) {
     if (!isPlainObject(result.headers)) return fail('headers must be an object of strings');
-    for (const [k, v] of Object.entries(result.headers)) if (!h.add(k, v)) return fail(`header ${JSON.stringify(k)} must be a string`);
+    const given = result.headers;
+    for (const k in given) {
+      if (Object.prototype.hasOwnProperty.call(given, k) && !h.add(k, given[k])) return fail(`header ${JSON.stringify(k)} must be a string`);
+    }
   }
   if (result.cookies !== undefined && result.cookies !== null) {
     if (!Array.isArray(result.cookies) || !result.cookies.every((x) => typeof x === 'string')) return fail('cookies must be a list of strings');

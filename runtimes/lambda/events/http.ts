@@ -71,16 +71,34 @@ export function queryPairs(rawQuery: string, raw = false): Array<[string, string
   return out;
 }
 
+/**
+ * A key's own value: header names and query keys are data, so "constructor" or "toString" must
+ * not find Object.prototype's members (a REST event for a "constructor" header used to throw).
+ */
+export function ownValue<T>(o: Record<string, T>, k: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+/** Sets an own data property, "__proto__" included (an assignment would change the prototype). */
+export function setOwn<T>(o: Record<string, T>, k: string, v: T): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** Last value per key (REST queryStringParameters, ALB single-value headers). */
 export function lastValues(pairs: Array<[string, string]>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of pairs) out[k] = v;
+  for (const [k, v] of pairs) setOwn(out, k, v);
   return out;
 }
 
 export function allValues(pairs: Array<[string, string]>): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const [k, v] of pairs) (out[k] ??= []).push(v);
+  for (const [k, v] of pairs) {
+    const list = ownValue(out, k);
+    if (list) list.push(v);
+    else setOwn(out, k, [v]);
+  }
   return out;
 }
 
@@ -152,28 +170,28 @@ function scalar(v: unknown): string | undefined {
  * headers are computed by the server, so the function's are dropped (ALB doc does the same).
  */
 export class ResponseHeaders {
-  private readonly map = new Map<string, string[]>();
+  // Built as the answer's own headers object: one value, or a list once a name repeats.
+  private readonly out: Record<string, string | string[]> = {};
 
   add(name: string, value: unknown): boolean {
     const v = scalar(value);
     if (v === undefined) return false;
     const k = name.toLowerCase();
     if (k === 'content-length' || k === 'transfer-encoding' || k === 'connection') return true;
-    const list = this.map.get(k);
-    if (list) {
-      if (!list.includes(v)) list.push(v);
-    } else this.map.set(k, [v]);
+    const had = ownValue(this.out, k);
+    if (had === undefined) setOwn(this.out, k, k === 'set-cookie' ? [v] : v);
+    else if (Array.isArray(had)) {
+      if (!had.includes(v)) had.push(v);
+    } else if (had !== v) setOwn(this.out, k, [had, v]);
     return true;
   }
 
   has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
+    return ownValue(this.out, name.toLowerCase()) !== undefined;
   }
 
   toHeaders(): Headers {
-    const out: Headers = {};
-    for (const [k, v] of this.map) out[k] = k === 'set-cookie' || v.length > 1 ? [...v] : v[0]!;
-    return out;
+    return this.out;
   }
 }
 

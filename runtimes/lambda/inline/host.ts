@@ -133,6 +133,7 @@ export function inlineEnvironments(s: LambdaSettings, arn: string, runtimeDir: s
     active = inst;
     if (spawned > 1) modules.renew(loadedViaImport);
     const { env, cfg } = environmentFor(s, arn, runtimeDir);
+    cfg.sameThread = true;
     setProcessEnv(env);
     const tracksDrain = !isPromiseOnly(cfg.awsRuntime);
     const port: EnvironmentPort = {

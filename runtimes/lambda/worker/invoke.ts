@@ -11,10 +11,12 @@ import type { InvokeMessage, WorkerConfig } from './protocol.js';
 import { buildContext, type Completion } from './context.js';
 import { jsonStringifyError, nodeJsExit, responseSizeTooLarge } from './errors.js';
 import { ResponseStream, type StreamSink } from './streaming.js';
+import { NOT_PLAIN, jsonCopy } from '../json-data.js';
 
 export interface InvocationHooks {
-  /** Exactly once per invocation: the JSON result text or the error. */
+  /** Exactly once per invocation: the JSON result text (or, same thread, its plain-data copy) or the error. */
   succeed(payload: string): void;
+  succeedWithValue?(value: unknown): void;
   fail(error: unknown): void;
   /**
    * Runs `action` when the event loop drains (replaces any earlier action). `completes`: the
@@ -47,6 +49,10 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
 export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, hooks: InvocationHooks): void {
   let finished = false;
   const succeed = (result: unknown) => {
+    if (cfg.sameThread && hooks.succeedWithValue) {
+      const value = jsonCopy(result, cfg.maxResponseBytes);
+      if (value !== NOT_PLAIN) return hooks.succeedWithValue(value);
+    }
     const s = serialize(cfg, result);
     if (s.ok) hooks.succeed(s.text);
     else hooks.fail(s.error);

@@ -22,6 +22,11 @@ export interface WorkerConfig {
   disableCallbackWarning: boolean;
   /** Largest result payload in bytes (RIE: 6 MiB + 100). */
   maxResponseBytes: number;
+  /**
+   * The environment runs on the pool's thread (isolation: inline): a plain-data result is handed
+   * over as a copy (json-data.ts jsonCopy) instead of JSON text.
+   */
+  sameThread?: boolean;
 }
 
 export interface InvokeMessage {
@@ -52,7 +57,8 @@ export type FromWorker = (
   | { type: 'ready' }
   | { type: 'log' }
   | { type: 'init-error'; error: LambdaErrorPayload }
-  | { type: 'result'; id: number; payload: string }
+  /** `value` instead of `payload` (hasValue) when the environment shares the pool's thread. */
+  | { type: 'result'; id: number; payload: string; value?: unknown; hasValue?: true }
   /** fatal: the environment is gone after this (uncaught exception, unhandled rejection). */
   | { type: 'error'; id: number; error: LambdaErrorPayload; fatal?: boolean }
   | { type: 'stream-head'; id: number; contentType: string }

@@ -122,6 +122,7 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     const id = msg.id;
     invoke(cfg, h, msg, {
       succeed: (payload) => finish({ type: 'result', id, payload }),
+      succeedWithValue: (value) => finish({ type: 'result', id, payload: '', value, hasValue: true }),
       fail: (error) => {
         const payload = toPayload(error);
         errorLine('Invoke Error', payload);
