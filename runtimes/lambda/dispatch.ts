@@ -142,7 +142,18 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
       }
     }
     const inv = invocationFor(mapped.event, req, ctx, undefined, false, true);
-    return o.invoker.invoke(inv).then((outcome) => asBytes(httpAnswer(outcome, inv.requestId, req, c)));
+    const invokeThen = o.invoker.invokeThen;
+    if (!invokeThen) return o.invoker.invoke(inv).then((outcome) => asBytes(httpAnswer(outcome, inv.requestId, req, c)));
+    // The answer is mapped the moment the outcome arrives; the callback must not throw into the pool.
+    return new Promise((resolve, reject) => {
+      invokeThen(inv, (outcome) => {
+        try {
+          resolve(asBytes(httpAnswer(outcome, inv.requestId, req, c)));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
   }
 
   function httpAnswer(outcome: InvokeOutcome, requestId: string, req: RuntimeRequest, c: DoorContext): RuntimeResponse {

@@ -56,5 +56,10 @@ export interface LambdaInvoker {
   /** Load the code (module init / bootstrap start). Rejects with the init error. */
   init(): Promise<void>;
   invoke(req: InvokeRequest): Promise<InvokeOutcome>;
+  /**
+   * The same, answered through a callback called once, synchronously when the outcome arrives:
+   * a caller that maps the outcome at once spares a promise and a microtask per invocation.
+   */
+  invokeThen?(req: InvokeRequest, done: (o: InvokeOutcome) => void): void;
   shutdown(): Promise<void>;
 }

@@ -6,7 +6,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { FromWorker, InvokeMessage, WorkerConfig } from './protocol.js';
 import { patchConsole, type LogState } from './log-patch.js';
-import { installAwslambdaGlobal } from './streaming.js';
+import { installAwslambdaGlobal, type StreamSink } from './streaming.js';
 import { loadHandler, type LoadedHandler } from './loader.js';
 import { toPayload } from './errors.js';
 import { invoke } from './invoke.js';
@@ -65,6 +65,9 @@ export function memorySampler(now: () => number = () => performance.now(), heapU
     },
   };
 }
+
+const ignore = (): void => undefined;
+const NOT_STREAMING: StreamSink = { head: ignore, chunk: ignore, end: ignore };
 
 export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Environment {
   const log: LogState = { requestId: undefined };
@@ -134,16 +137,21 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
         if (action && drainCompletes) port.completing?.();
       },
       called: port.called,
-      stream: {
-        head: (contentType) => port.post({ type: 'stream-head', id, contentType }),
-        chunk: (bytes) => port.post({ type: 'stream-chunk', id, chunk: new Uint8Array(bytes) }),
-        end: () => finish({ type: 'stream-end', id }),
-      },
-      streamFail: (error) => {
-        const payload = toPayload(error);
-        errorLine('Invoke Error', payload);
-        finish({ type: 'stream-error', id, error: payload });
-      },
+      // Only a streaming handler writes to a stream: the others are spared five closures.
+      stream: h.streaming
+        ? {
+            head: (contentType) => port.post({ type: 'stream-head', id, contentType }),
+            chunk: (bytes) => port.post({ type: 'stream-chunk', id, chunk: new Uint8Array(bytes) }),
+            end: () => finish({ type: 'stream-end', id }),
+          }
+        : NOT_STREAMING,
+      streamFail: h.streaming
+        ? (error) => {
+            const payload = toPayload(error);
+            errorLine('Invoke Error', payload);
+            finish({ type: 'stream-error', id, error: payload });
+          }
+        : ignore,
     });
   }
 
