@@ -80,12 +80,12 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
    * `newId`: a further invocation for the same HTTP request (a CloudEvent batch) needs its own id.
    * `plainEvent`: the event is a front door's, plain JSON data by construction (events/*.test.ts).
    */
-  function invocationFor(event: unknown, req: RuntimeRequest, ctx: InvocationContext, clientContext?: unknown, newId = false, plainEvent = false): HttpInvokeRequest {
+  function invocationFor(event: unknown, req: RuntimeRequest, ctx: InvocationContext, clientContext?: unknown, newId = false, plainEvent = false, now = Date.now()): HttpInvokeRequest {
     // The invoker's request ids are UUID-shaped, so the first invocation of a request carries
     // the same id in the access log, the function's log lines and context.awsRequestId.
     const requestId = !newId && UUID.test(ctx.requestId) ? ctx.requestId : randomUUID();
     const trace = req.headers['x-amzn-trace-id'];
-    return new HttpInvokeRequest(event, requestId, deadlineFor(ctx, Date.now()), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, clientContext, ctx, plainEvent);
+    return new HttpInvokeRequest(event, requestId, deadlineFor(ctx, now), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, clientContext, ctx, plainEvent);
   }
 
   async function run(event: unknown, req: RuntimeRequest, ctx: InvocationContext, extra: { clientContext?: unknown; newId?: boolean } = {}): Promise<{ outcome: InvokeOutcome; requestId: string }> {
@@ -141,7 +141,7 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
         return asBytes(jsonResponse(413, { message: 'Request Entity Too Large' }));
       }
     }
-    const inv = invocationFor(mapped.event, req, ctx, undefined, false, true);
+    const inv = invocationFor(mapped.event, req, ctx, undefined, false, true, c.now);
     const invokeThen = o.invoker.invokeThen;
     if (!invokeThen) return o.invoker.invoke(inv).then((outcome) => asBytes(httpAnswer(outcome, inv.requestId, req, c)));
     // The answer is mapped the moment the outcome arrives; the callback must not throw into the pool.

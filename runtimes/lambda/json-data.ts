@@ -91,7 +91,9 @@ function copy(v: unknown, depth: number, budget: { left: number }): unknown {
       if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
       if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
       const o: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) {
+      // for-in with an own check is Object.keys without the array; the order is the same.
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
         const x = (v as Record<string, unknown>)[k];
         const t = typeof x;
         if (x === undefined || t === 'function' || t === 'symbol') continue;

@@ -20,6 +20,7 @@ import {
   isTextMediaType,
   jsonResponse,
   ownValue,
+  ownValueLower,
   queryPairs,
   setOwn,
   resultBody,
@@ -47,7 +48,7 @@ function addHeader(headers: Record<string, string>, cookies: string[], keepCooki
     for (const c of value.split(';')) if (c.trim()) cookies.push(c.trim());
     if (!keepCookieHeader) return;
   }
-  const had = ownValue(headers, name);
+  const had = ownValueLower(headers, name);
   setOwn(headers, name, had === undefined ? value : `${had},${value}`);
 }
 

@@ -9,7 +9,7 @@ import { patchConsole, type LogState } from './log-patch.js';
 import { installAwslambdaGlobal, type StreamSink } from './streaming.js';
 import { loadHandler, type LoadedHandler } from './loader.js';
 import { toPayload } from './errors.js';
-import { invoke } from './invoke.js';
+import { invoke, type InvocationHooks } from './invoke.js';
 
 export interface EnvironmentPort {
   /** A message for the pool; lines written before it travel first. */
@@ -51,12 +51,12 @@ export interface Environment {
  * REPORT's "Max Memory Used": the largest V8 heap use this environment has seen, sampled at
  * most every 100 ms (reading the heap statistics for each invocation cost ~2 % of a request).
  */
-export function memorySampler(now: () => number = () => performance.now(), heapUsed: () => number = () => getHeapStatistics().used_heap_size): { maxMb(): number } {
+export function memorySampler(now: () => number = () => performance.now(), heapUsed: () => number = () => getHeapStatistics().used_heap_size): { maxMb(t?: number): number } {
   let max = 0;
   let at = -Infinity;
   return {
-    maxMb() {
-      const t = now();
+    /** `t`: the current performance.now(), when the caller has just read it. */
+    maxMb(t = now()) {
       if (t - at >= 100) {
         at = t;
         max = Math.max(max, Math.round(heapUsed() / 1048576));
@@ -66,8 +66,66 @@ export function memorySampler(now: () => number = () => performance.now(), heapU
   };
 }
 
+/** What an invocation's hooks need from their environment. */
+interface EnvironmentOps {
+  finish(m: FromWorker): void;
+  errorLine(label: string, error: unknown): void;
+  onDrain(action: (() => void) | undefined, completes?: boolean): void;
+  port: EnvironmentPort;
+}
+
 const ignore = (): void => undefined;
 const NOT_STREAMING: StreamSink = { head: ignore, chunk: ignore, end: ignore };
+
+/**
+ * One invocation's hooks: one object with its id, not a closure per hook (five allocations per
+ * invocation). Only a streaming handler gets a stream sink of its own.
+ */
+class Hooks implements InvocationHooks {
+  readonly stream: StreamSink;
+
+  constructor(
+    private readonly ops: EnvironmentOps,
+    private readonly id: number,
+    streaming: boolean,
+  ) {
+    this.stream = streaming
+      ? {
+          head: (contentType) => ops.port.post({ type: 'stream-head', id, contentType }),
+          chunk: (bytes) => ops.port.post({ type: 'stream-chunk', id, chunk: new Uint8Array(bytes) }),
+          end: () => ops.finish({ type: 'stream-end', id }),
+        }
+      : NOT_STREAMING;
+  }
+
+  succeed(payload: string): void {
+    this.ops.finish({ type: 'result', id: this.id, payload });
+  }
+
+  succeedWithValue(value: unknown): void {
+    this.ops.finish({ type: 'result', id: this.id, payload: '', value, hasValue: true });
+  }
+
+  fail(error: unknown): void {
+    const payload = toPayload(error);
+    this.ops.errorLine('Invoke Error', payload);
+    this.ops.finish({ type: 'error', id: this.id, error: payload });
+  }
+
+  onDrain(action: (() => void) | undefined, completes?: boolean): void {
+    this.ops.onDrain(action, completes);
+  }
+
+  called(thenable: boolean): void {
+    this.ops.port.called?.(thenable);
+  }
+
+  streamFail(error: unknown): void {
+    const payload = toPayload(error);
+    this.ops.errorLine('Invoke Error', payload);
+    this.ops.finish({ type: 'stream-error', id: this.id, error: payload });
+  }
+}
 
 export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Environment {
   const log: LogState = { requestId: undefined };
@@ -93,16 +151,28 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     if (!c) return;
     current = undefined;
     drainAction = undefined;
-    const ms = performance.now() - c.started;
+    const t = performance.now();
+    const ms = t - c.started;
     // Written before the result so they travel in the same message (one message per invocation).
     port.write(`END RequestId: ${c.requestId}`);
     port.write(
-      `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${memory.maxMb()} MB\t`,
+      `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${memory.maxMb(t)} MB\t`,
     );
     port.ended();
     port.post(m);
     // A fresh stack for the next one (finish may run deep inside the last handler's callbacks).
     if (waiting.length > 0) port.defer(startNext);
+  };
+
+  const ops: EnvironmentOps = {
+    finish,
+    errorLine,
+    port,
+    onDrain(action, completes) {
+      drainAction = action;
+      drainCompletes = completes === true;
+      if (action && drainCompletes) port.completing?.();
+    },
   };
 
   const startNext = () => {
@@ -122,37 +192,7 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
     port.write(`START RequestId: ${msg.requestId} Version: ${cfg.functionVersion}`);
     port.started(msg, h);
-    const id = msg.id;
-    invoke(cfg, h, msg, {
-      succeed: (payload) => finish({ type: 'result', id, payload }),
-      succeedWithValue: (value) => finish({ type: 'result', id, payload: '', value, hasValue: true }),
-      fail: (error) => {
-        const payload = toPayload(error);
-        errorLine('Invoke Error', payload);
-        finish({ type: 'error', id, error: payload });
-      },
-      onDrain: (action, completes) => {
-        drainAction = action;
-        drainCompletes = completes === true;
-        if (action && drainCompletes) port.completing?.();
-      },
-      called: port.called,
-      // Only a streaming handler writes to a stream: the others are spared five closures.
-      stream: h.streaming
-        ? {
-            head: (contentType) => port.post({ type: 'stream-head', id, contentType }),
-            chunk: (bytes) => port.post({ type: 'stream-chunk', id, chunk: new Uint8Array(bytes) }),
-            end: () => finish({ type: 'stream-end', id }),
-          }
-        : NOT_STREAMING,
-      streamFail: h.streaming
-        ? (error) => {
-            const payload = toPayload(error);
-            errorLine('Invoke Error', payload);
-            finish({ type: 'stream-error', id, error: payload });
-          }
-        : ignore,
-    });
+    invoke(cfg, h, msg, new Hooks(ops, msg.id, h.streaming));
   }
 
   loadHandler(cfg.taskRoot, cfg.handler, cfg.awsRuntime, (m) => console.warn(m), cfg.disableCallbackWarning).then(
