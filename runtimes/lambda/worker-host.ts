@@ -7,6 +7,7 @@ import type { LambdaSettings } from './settings.js';
 import type { SpawnEnvironment } from './pool.js';
 import { environmentFor, exitError, pipeLines } from './environment.js';
 import { WORKER_SOURCE } from './worker/bundle.generated.js';
+import type { FromWorker } from './worker/protocol.js';
 
 export function workerThreads(s: LambdaSettings, arn: string, runtimeDir: string, log: (line: string) => void): SpawnEnvironment {
   function exitWhy(code: number, err: Error | undefined): LambdaErrorPayload {
@@ -30,7 +31,10 @@ export function workerThreads(s: LambdaSettings, arn: string, runtimeDir: string
     });
     pipeLines(worker.stdout, log);
     pipeLines(worker.stderr, log);
-    worker.on('message', events.message);
+    // The environment posts the messages of one turn together (worker/main.ts).
+    worker.on('message', (batch: FromWorker[]) => {
+      for (const m of batch) events.message(m);
+    });
     let lastError: Error | undefined;
     worker.on('error', (err) => {
       lastError = err;

@@ -11,40 +11,68 @@ function run(): void {
   if (!parentPort) throw new Error('the Lambda worker must run in a worker thread');
   const port: NonNullable<typeof parentPort> = parentPort;
   const cfg = workerData as WorkerConfig;
-  // Output is batched and travels with the next message (see protocol.ts); a line logged
-  // with nothing else to send goes out on the next turn of the event loop.
+  // Output is batched and travels with the next message (see protocol.ts). Messages are posted
+  // together at the end of the turn, as one array: each postMessage wakes the pool's thread, and
+  // the invocations sent in one batch mostly finish in one turn (docs/lambda.md).
   let pending: string[] = [];
+  let outbox: FromWorker[] = [];
   let flushScheduled = false;
   const post = (m: FromWorker) => {
     if (pending.length) {
       m.lines = pending;
       pending = [];
     }
-    port.postMessage(m);
+    outbox.push(m);
+    schedule();
   };
   const flush = () => {
     flushScheduled = false;
     if (pending.length) post({ type: 'log' });
+    if (outbox.length === 0) return;
+    const batch = outbox;
+    outbox = [];
+    port.postMessage(batch);
+  };
+  // Kept referenced: an unreferenced immediate lets the loop block in poll (waiting for the
+  // pool's next message) without running it, and a result waiting in the outbox would wait too.
+  const schedule = () => {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flush);
+    }
   };
   const write = (line: string) => {
     pending.push(line);
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flush).unref();
-    }
+    schedule();
   };
   process.on('exit', flush);
+  // The next invocation starts on this stack unless one is already starting here (a handler
+  // that answers synchronously would nest): the invocations of a batch then run in one turn.
+  let deferring = false;
+  const defer = (fn: () => void) => {
+    if (deferring) {
+      setImmediate(fn);
+      return;
+    }
+    deferring = true;
+    try {
+      fn();
+    } finally {
+      deferring = false;
+    }
+  };
 
   const env = startEnvironment(cfg, {
     post,
     write,
-    defer: (fn) => setImmediate(fn),
+    defer,
     // During an invocation the port must not keep the loop alive, or "the event loop is
     // empty" (callbackWaitsForEmptyEventLoop, a sync handler without callback) could never be
     // observed; idle environments wait for the next event.
     started: () => port.unref(),
     ended: () => port.ref(),
     end: (code) => {
+      flush();
       if (code === undefined) port.close();
       else process.exit(code);
     },
