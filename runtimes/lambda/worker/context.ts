@@ -20,7 +20,29 @@ function parseJsonHeader(text: string | undefined, what: string): unknown {
 }
 
 export function buildContext(cfg: WorkerConfig, msg: InvokeMessage, completion: Completion | undefined): Record<string, unknown> {
-  const ctx: Record<string, unknown> = {
+  const identity = parseJsonHeader(msg.identity, 'CognitoIdentity');
+  const clientContext = parseJsonHeader(msg.clientContext, 'ClientContext');
+  const getRemainingTimeInMillis = () => msg.deadline - Date.now();
+  if (!completion) {
+    return {
+      functionName: cfg.functionName,
+      functionVersion: cfg.functionVersion,
+      invokedFunctionArn: msg.invokedFunctionArn ?? cfg.invokedFunctionArn,
+      memoryLimitInMB: String(cfg.memorySize),
+      awsRequestId: msg.requestId,
+      logGroupName: cfg.logGroupName,
+      logStreamName: cfg.logStreamName,
+      identity,
+      clientContext,
+      getRemainingTimeInMillis,
+    };
+  }
+  // nodejs <= 22 only; the 24 generation removed them (RIC 4.x). callbackWaitsForEmptyEventLoop
+  // is a plain property that the callback reads when it is called, not the RIC's per-context
+  // getter/setter: an accessor defined per object gives each context its own hidden class,
+  // which lives in V8's old space until a full GC and keeps the whole invocation reachable till
+  // then (docs/lambda.md). One literal with every key, in the RIC's order: one shape, no growth.
+  return {
     functionName: cfg.functionName,
     functionVersion: cfg.functionVersion,
     invokedFunctionArn: msg.invokedFunctionArn ?? cfg.invokedFunctionArn,
@@ -28,20 +50,13 @@ export function buildContext(cfg: WorkerConfig, msg: InvokeMessage, completion: 
     awsRequestId: msg.requestId,
     logGroupName: cfg.logGroupName,
     logStreamName: cfg.logStreamName,
-    identity: parseJsonHeader(msg.identity, 'CognitoIdentity'),
-    clientContext: parseJsonHeader(msg.clientContext, 'ClientContext'),
-    getRemainingTimeInMillis: () => msg.deadline - Date.now(),
-  };
-  if (completion) {
-    // nodejs <= 22 only; the 24 generation removed them (RIC 4.x). A plain property that the
-    // callback reads when it is called, not the RIC's per-context getter/setter: an accessor
-    // defined per object gives each context its own hidden class, which lives in V8's old space
-    // until a full GC and keeps the whole invocation reachable till then (docs/lambda.md).
-    ctx.callbackWaitsForEmptyEventLoop = true;
-    ctx.done = (err: unknown, result?: unknown) => completion.done(err, result);
-    ctx.succeed = (result?: unknown) => completion.done(null, result);
+    identity,
+    clientContext,
+    getRemainingTimeInMillis,
+    callbackWaitsForEmptyEventLoop: true,
+    done: (err: unknown, result?: unknown) => completion.done(err, result),
+    succeed: (result?: unknown) => completion.done(null, result),
     // context.fail() with no argument reports errorType "string", errorMessage "handled".
-    ctx.fail = (err?: unknown) => completion.done(err ?? 'handled');
-  }
-  return ctx;
+    fail: (err?: unknown) => completion.done(err ?? 'handled'),
+  };
 }

@@ -46,23 +46,66 @@ function isThenable(v: unknown): v is PromiseLike<unknown> {
   return !!v && (typeof v === 'object' || typeof v === 'function') && typeof (v as any).then === 'function';
 }
 
-export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, hooks: InvocationHooks): void {
-  let finished = false;
-  const succeed = (result: unknown) => {
-    if (cfg.sameThread && hooks.succeedWithValue) {
-      const value = jsonCopy(result, cfg.maxResponseBytes);
-      if (value !== NOT_PLAIN) return hooks.succeedWithValue(value);
+/**
+ * One invocation's completion (RIC 3.x and 4.x): the first of callback, done/succeed/fail or the
+ * returned promise wins. One object per invocation where closures per hook used to be ten
+ * allocations (docs/lambda.md, "Measured").
+ */
+class Run implements Completion {
+  private finished = false;
+  context: Record<string, unknown> | undefined;
+
+  constructor(
+    private readonly cfg: WorkerConfig,
+    private readonly hooks: InvocationHooks,
+  ) {}
+
+  /** True for the first completion only. */
+  first(): boolean {
+    if (this.finished) return false;
+    this.finished = true;
+    this.hooks.onDrain(undefined);
+    return true;
+  }
+
+  callback(err: unknown, result?: unknown): void {
+    if (!this.first()) return;
+    if (err !== undefined && err !== null) return this.hooks.fail(err);
+    if (!this.context!.callbackWaitsForEmptyEventLoop) return this.succeed(result);
+    // Still counts as the first completion: later calls are ignored even while this waits.
+    this.hooks.onDrain(() => setImmediate(() => this.succeed(result)), true);
+  }
+
+  done(err: unknown, result?: unknown): void {
+    if (!this.first()) return;
+    if (err !== undefined && err !== null) this.hooks.fail(err);
+    else this.succeed(result);
+  }
+
+  succeed(result: unknown): void {
+    if (this.cfg.sameThread && this.hooks.succeedWithValue) {
+      const value = jsonCopy(result, this.cfg.maxResponseBytes);
+      if (value !== NOT_PLAIN) return this.hooks.succeedWithValue(value);
     }
-    const s = serialize(cfg, result);
-    if (s.ok) hooks.succeed(s.text);
-    else hooks.fail(s.error);
-  };
-  const once = (f: (...a: any[]) => void) => (...a: any[]) => {
-    if (finished) return;
-    finished = true;
-    hooks.onDrain(undefined);
-    f(...a);
-  };
+    const s = serialize(this.cfg, result);
+    if (s.ok) this.hooks.succeed(s.text);
+    else this.hooks.fail(s.error);
+  }
+
+  /** The event loop drained and nothing completed: a sync handler succeeds with null, an async one fails. */
+  drainedUncompleted(isAsync: boolean): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (isAsync) this.hooks.fail(nodeJsExit());
+    else this.succeed(null);
+  }
+
+  fail(e: unknown): void {
+    if (this.first()) this.hooks.fail(e);
+  }
+}
+
+export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, hooks: InvocationHooks): void {
   let event: unknown;
   try {
     event = msg.hasValue ? msg.value : JSON.parse(msg.event);
@@ -71,6 +114,7 @@ export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, 
     return;
   }
   if (h.streaming) return invokeStreaming(cfg, h, msg, event, hooks);
+  const run = new Run(cfg, hooks);
   if (cfg.awsRuntime === 'nodejs24.x') {
     let context: Record<string, unknown>;
     try {
@@ -80,58 +124,37 @@ export function invoke(cfg: WorkerConfig, h: LoadedHandler, msg: InvokeMessage, 
     }
     Promise.resolve()
       .then(() => h.fn(event, context))
-      .then(once(succeed), once((e: unknown) => hooks.fail(e)));
+      .then(
+        (r) => {
+          if (run.first()) run.succeed(r);
+        },
+        (e: unknown) => run.fail(e),
+      );
     return;
   }
-  const completion: Completion = {
-    callback: once((err: unknown, result: unknown) => {
-      if (err !== undefined && err !== null) return hooks.fail(err);
-      if (!context.callbackWaitsForEmptyEventLoop) return succeed(result);
-      // Still counts as the first completion: later calls are ignored even while this waits.
-      hooks.onDrain(() => setImmediate(() => succeed(result)), true);
-    }),
-    done: once((err: unknown, result: unknown) => {
-      if (err !== undefined && err !== null) hooks.fail(err);
-      else succeed(result);
-    }),
-  };
   // The default drain action, replaced by a deferred callback: what happens if nothing completes.
-  hooks.onDrain(
-    h.isAsync
-      ? () => {
-          if (!finished) {
-            finished = true;
-            hooks.fail(nodeJsExit());
-          }
-        }
-      : () => {
-          if (!finished) {
-            finished = true;
-            succeed(null);
-          }
-        },
-  );
+  const isAsync = h.isAsync;
+  hooks.onDrain(() => run.drainedUncompleted(isAsync));
   let context: Record<string, unknown>;
   try {
-    context = buildContext(cfg, msg, completion);
+    context = run.context = buildContext(cfg, msg, run);
   } catch (e) {
-    finished = true;
-    hooks.onDrain(undefined);
+    run.first();
     return hooks.fail(e);
   }
-  const cb = (err: unknown, result?: unknown) => completion.callback(err, result);
+  const cb = (err: unknown, result?: unknown) => run.callback(err, result);
   let result: unknown;
   try {
     result = h.fn(event, context, cb);
   } catch (e) {
-    return completion.done(e);
+    return run.done(e);
   }
   const thenable = isThenable(result);
   hooks.called?.(thenable);
   if (thenable) {
     (result as PromiseLike<unknown>).then(
-      (r) => completion.done(null, r),
-      (e: unknown) => completion.done(e ?? 'handled'),
+      (r) => run.done(null, r),
+      (e: unknown) => run.done(e ?? 'handled'),
     );
   }
 }
