@@ -74,3 +74,32 @@ test('an invocation the environment reports as skipped (its deadline passed whil
     await pool.shutdown();
   }
 });
+
+test('one deadline timer serves every invocation: a later one with an earlier deadline still times out on time, and nothing is left armed after', async () => {
+  // An environment that never answers: only the pool's deadlines end these invocations.
+  const spawn: SpawnEnvironment = (events) => {
+    queueMicrotask(() => events.message({ type: 'ready' }));
+    return { send: () => undefined, terminate: async () => undefined };
+  };
+  const pool = createWorkerPool({ settings: settings('index.counter'), log: () => undefined, spawn });
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  try {
+    await pool.init();
+    const before = timers();
+    const t0 = Date.now();
+    const late = pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: t0 + 600, signal });
+    const early = pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: t0 + 150, signal });
+    const earlyOutcome = await early;
+    const earlyAt = Date.now() - t0;
+    assert.ok(!earlyOutcome.ok && earlyOutcome.kind === 'timeout', JSON.stringify(earlyOutcome));
+    assert.ok(earlyAt >= 140 && earlyAt < 450, `the earlier deadline answered after ${earlyAt} ms, not at 150`);
+    const lateOutcome = await late;
+    const lateAt = Date.now() - t0;
+    assert.ok(!lateOutcome.ok && lateOutcome.kind === 'timeout');
+    assert.ok(lateAt >= 590 && lateAt < 1100, `the later deadline answered after ${lateAt} ms, not at 600`);
+    // Nothing pending: the pool holds no timer that would keep a process alive.
+    assert.equal(timers(), before);
+  } finally {
+    await pool.shutdown();
+  }
+});
