@@ -22,6 +22,7 @@ export class Invocation implements InvocationContext {
     readonly traceId: string | undefined,
     readonly knative: KnativeIdentity,
     private readonly res: ServerResponse,
+    readonly requestIdIsOwn: boolean = false,
   ) {}
 
   get signal(): AbortSignal {

@@ -258,10 +258,11 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       host: headers.host ?? '',
     };
     const given = headers['x-request-id'];
-    const id = typeof given === 'string' && given !== '' ? given : nextRequestId();
+    const own = typeof given !== 'string' || given === '';
+    const id = own ? nextRequestId() : given;
     const traceId = traceIdOf(headers.traceparent);
     const log = requestLogger(app.log, { requestId: id }, traceId, undefined);
-    const inv = new Invocation(id, log, Date.now() + settings.timeoutMs, traceId, knative, res);
+    const inv = new Invocation(id, log, Date.now() + settings.timeoutMs, traceId, knative, res, own);
     const p = new Pending(req, res, log, inv, performance.now(), rreq);
     metrics.inFlight++;
     inflight.add(p);

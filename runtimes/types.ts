@@ -47,6 +47,8 @@ export interface RuntimeRequest {
 /** What the invocation may use from the invoker. */
 export interface InvocationContext {
   requestId: string;
+  /** The invoker made the id (UUID-shaped); false when it came from the client's x-request-id. */
+  readonly requestIdIsOwn?: boolean;
   log: Logger;
   /** Fires on timeout, client disconnect or shutdown. */
   signal: AbortSignal;

@@ -34,24 +34,9 @@ const DOORS: Record<LambdaSettings['frontDoor'], Door> = {
 /** Margin left before the invoker's own deadline so the front door's answer, not a 504, goes out. */
 const REPLY_MARGIN_MS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-let uuidPrefix = '';
-
-function isHex(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-}
-
-/**
- * Whether an id is UUID-shaped. The invoker's ids share their first 24 characters (a fixed
- * prefix, then a counter), so once one passed the full check only the last 12 are looked at.
- */
+/** Whether an id is UUID-shaped (a client's x-request-id may be anything). */
 export function isUuidShaped(id: string): boolean {
-  if (id.length === 36 && uuidPrefix !== '' && id.startsWith(uuidPrefix)) {
-    for (let i = 24; i < 36; i++) if (!isHex(id.charCodeAt(i))) return false;
-    return true;
-  }
-  if (!UUID.test(id)) return false;
-  uuidPrefix = id.slice(0, 24);
-  return true;
+  return UUID.test(id);
 }
 
 /**
@@ -102,7 +87,8 @@ export function createDispatcher(o: DispatchOptions): (req: RuntimeRequest, ctx:
   function invocationFor(event: unknown, req: RuntimeRequest, ctx: InvocationContext, clientContext?: unknown, newId = false, plainEvent = false, now = Date.now()): HttpInvokeRequest {
     // The invoker's request ids are UUID-shaped, so the first invocation of a request carries
     // the same id in the access log, the function's log lines and context.awsRequestId.
-    const requestId = !newId && isUuidShaped(ctx.requestId) ? ctx.requestId : randomUUID();
+    // The invoker's own ids are UUID-shaped: checking them would mean flattening each one.
+    const requestId = !newId && (ctx.requestIdIsOwn === true || isUuidShaped(ctx.requestId)) ? ctx.requestId : randomUUID();
     const trace = req.headers['x-amzn-trace-id'];
     return new HttpInvokeRequest(event, requestId, deadlineFor(ctx, now), (Array.isArray(trace) ? trace[0] : trace) ?? ctx.traceId, clientContext, ctx, plainEvent);
   }

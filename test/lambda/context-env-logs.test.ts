@@ -33,6 +33,20 @@ test('the full context object', async () => {
   assert.equal(context.hasDone, 'function');
 });
 
+test("awsRequestId: the invoker's own id, a client's UUID-shaped x-request-id as given, any other a fresh UUID", async () => {
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+  const own = (await call(s.url, { path: '/?h=echo' })).json().context.awsRequestId;
+  assert.match(own, uuid);
+  const given = '0b9a4c1e-5d2f-4a8b-9c3d-112233445566';
+  assert.equal((await call(s.url, { path: '/?h=echo', headers: { 'x-request-id': given } })).json().context.awsRequestId, given);
+  const other = (await call(s.url, { path: '/?h=echo', headers: { 'x-request-id': 'my-request-42' } })).json().context.awsRequestId;
+  assert.match(other, uuid);
+  // The function's log names the same id as the handler saw.
+  await new Promise((r) => setTimeout(r, 100));
+  assert.ok(s.lines.some((l) => l.startsWith(`START RequestId: ${own} `)), 'START line with the invoker-made id');
+  assert.ok(s.lines.some((l) => l.startsWith(`START RequestId: ${other} `)), 'START line with the fresh id');
+});
+
 test('getRemainingTimeInMillis counts down from the configured timeout (peers: 1000x, fixed, growing, negative, absolute)', async () => {
   const a = (await call(s.url, { path: '/?h=echo' })).json().context.remaining;
   assert.ok(a > 3000 && a <= 4000, `remaining ${a} ms at the start of a 4 s invocation`);
