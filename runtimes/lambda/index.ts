@@ -16,6 +16,8 @@ import { invokeApiRoutes } from './invoke-api.js';
 import { inlineEnvironments } from './inline/host.js';
 import { functionArn } from './env.js';
 import { defaultRuntimeDir } from './environment.js';
+import { stdoutLog } from './function-log.js';
+import type { LineSink } from './worker/platform-lines.js';
 
 export type { LambdaRuntimeOptions, LambdaSettings };
 export { resolveSettings };
@@ -25,22 +27,6 @@ export interface LambdaRuntimeExtras {
   log?: (line: string) => void;
   /** The environment to read (default: process.env, read once here). */
   processEnv?: Record<string, string | undefined>;
-}
-
-/** Function output to stdout, the lines of one event-loop turn in one write. */
-function stdoutLines(): (line: string) => void {
-  let buf: string[] = [];
-  const flush = () => {
-    if (buf.length === 0) return;
-    const text = buf.join('\n') + '\n';
-    buf = [];
-    process.stdout.write(text);
-  };
-  // The last lines (a crash report, END/REPORT) must not be lost when the invoker exits.
-  process.once('exit', flush);
-  return (line) => {
-    if (buf.push(line) === 1) setImmediate(flush);
-  };
 }
 
 function hasExecutableBootstrap(taskRoot: string): boolean {
@@ -61,7 +47,7 @@ export function lambdaRuntime(options: LambdaRuntimeOptions, extras: LambdaRunti
   const taskRoot = options.taskRoot ?? processEnv.LAMBDA_TASK_ROOT ?? process.cwd();
   if (config.awsRuntime === undefined && hasExecutableBootstrap(taskRoot)) config.awsRuntime = 'provided.al2023';
   const settings = resolveSettings({ ...options, config, taskRoot }, processEnv);
-  const log = extras.log ?? stdoutLines();
+  const log: LineSink = extras.log ?? stdoutLog();
   const runtimeDir = defaultRuntimeDir();
   const inline = !settings.custom && settings.isolation === 'inline' ? inlineEnvironments(settings, functionArn(settings), runtimeDir, log) : undefined;
   const invoker: LambdaInvoker = settings.custom

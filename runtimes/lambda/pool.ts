@@ -179,8 +179,10 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     if (outcome) settle(job, outcome);
     const e = job.env;
     if (e) {
+      // Almost always the running one, at the head: shift() allocates nothing, splice() an array.
       const i = e.jobs.indexOf(job);
-      if (i >= 0) e.jobs.splice(i, 1);
+      if (i === 0) e.jobs.shift();
+      else if (i > 0) e.jobs.splice(i, 1);
     }
   }
 
@@ -316,7 +318,8 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
 
   function onJobMessage(e: Env, m: FromWorker): void {
     if (!('id' in m)) return;
-    const job = e.jobs.find((j) => j.id === m.id);
+    // The running invocation is the oldest one sent: jobs[0], unless it was answered already.
+    const job = e.jobs[0]?.id === m.id ? e.jobs[0] : e.jobs.find((j) => j.id === m.id);
     if (!job) return;
     switch (m.type) {
       case 'result':

@@ -7,6 +7,7 @@ import { FnkitError } from '../../../src/errors.js';
 import type { InvokeOutcome, InvokeRequest, LambdaInvoker } from '../types.js';
 import { BootstrapHost, InitFailure } from './bootstrap-host.js';
 import { contextHeader, functionArn, toXrayTraceId } from './runtime-api-wire.js';
+import { endLine, startLine } from '../worker/platform-lines.js';
 
 export interface BootstrapInvokerOptions {
   taskRoot: string;
@@ -73,7 +74,7 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
         return { ok: false, kind: 'init', error: payload };
       }
     }
-    opts.log(`START RequestId: ${req.requestId} Version: $LATEST`);
+    opts.log(startLine(req.requestId, '$LATEST'));
     const outcome = await host.invoke({
       requestId: req.requestId,
       body: Buffer.from(JSON.stringify(req.event === undefined ? null : req.event)),
@@ -85,7 +86,7 @@ export function createBootstrapInvoker(opts: BootstrapInvokerOptions): LambdaInv
       identity: contextHeader(req.identity),
     });
     const ms = Date.now() - started - (initMs ?? 0);
-    opts.log(`END RequestId: ${req.requestId}`);
+    opts.log(endLine(req.requestId));
     // RIE's REPORT line (§2.2); memory is the configured size, we do not meter the child.
     opts.log(
       `REPORT RequestId: ${req.requestId}\t${initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : ''}Duration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.ceil(ms)} ms\tMemory Size: ${opts.memorySize} MB\tMax Memory Used: ${opts.memorySize} MB\t`,

@@ -10,12 +10,17 @@ import { installAwslambdaGlobal, type StreamSink } from './streaming.js';
 import { loadHandler, type LoadedHandler } from './loader.js';
 import { toPayload } from './errors.js';
 import { invoke, type InvocationHooks } from './invoke.js';
+import { endLine, reportLine, startLine } from './platform-lines.js';
 
 export interface EnvironmentPort {
   /** A message for the pool; lines written before it travel first. */
   post(m: FromWorker): void;
   /** One line of function output (console.*, START/END/REPORT). */
   write(line: string): void;
+  /** START, when the port can write it without the string (else it goes through write). */
+  writeStart?(requestId: string, version: string): void;
+  /** END and REPORT, likewise. */
+  writeEnd?(requestId: string, durationMs: number, memorySize: number, maxMemoryMb: number): void;
   /** Runs fn on a fresh stack, soon: where the next invocation starts from. */
   defer(fn: () => void): void;
   /** An invocation starts running: the handler is called right after. */
@@ -154,10 +159,11 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     const t = performance.now();
     const ms = t - c.started;
     // Written before the result so they travel in the same message (one message per invocation).
-    port.write(`END RequestId: ${c.requestId}`);
-    port.write(
-      `REPORT RequestId: ${c.requestId}\tDuration: ${ms.toFixed(2)} ms\tBilled Duration: ${Math.max(1, Math.ceil(ms))} ms\tMemory Size: ${cfg.memorySize} MB\tMax Memory Used: ${memory.maxMb(t)} MB\t`,
-    );
+    if (port.writeEnd) port.writeEnd(c.requestId, ms, cfg.memorySize, memory.maxMb(t));
+    else {
+      port.write(endLine(c.requestId));
+      port.write(reportLine(c.requestId, ms, cfg.memorySize, memory.maxMb(t)));
+    }
     port.ended();
     port.post(m);
     // A fresh stack for the next one (finish may run deep inside the last handler's callbacks).
@@ -190,7 +196,8 @@ export function startEnvironment(cfg: WorkerConfig, port: EnvironmentPort): Envi
     if (msg.traceId) process.env._X_AMZN_TRACE_ID = msg.traceId;
     // Reading is half the cost of deleting (a libc environment call either way).
     else if (process.env._X_AMZN_TRACE_ID !== undefined) delete process.env._X_AMZN_TRACE_ID;
-    port.write(`START RequestId: ${msg.requestId} Version: ${cfg.functionVersion}`);
+    if (port.writeStart) port.writeStart(msg.requestId, cfg.functionVersion);
+    else port.write(startLine(msg.requestId, cfg.functionVersion));
     port.started(msg, h);
     invoke(cfg, h, msg, new Hooks(ops, msg.id, h.streaming));
   }
