@@ -64,6 +64,20 @@ export function stdoutLog(write: (chunk: Buffer | string) => void = (chunk) => v
   const putText = (s: string): void => {
     used += buf.write(s, used);
   };
+  // A short field (request id, version, figure): an ASCII one is copied here, a C++ call each
+  // (buf.write) cost more than the copy (~0.1 µs, three ids an invocation).
+  const putField = (s: string): void => {
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) {
+        used += i;
+        return putText(s.slice(i));
+      }
+      buf[used + i] = c;
+    }
+    used += n;
+  };
   // A non-negative integer, digit by digit.
   const putUint = (n: number): void => {
     if (n >= 10) putUint(Math.floor(n / 10));
@@ -82,9 +96,9 @@ export function stdoutLog(write: (chunk: Buffer | string) => void = (chunk) => v
   log.start = (requestId, version) => {
     if (!room((requestId.length + version.length) * 3 + PLATFORM_BYTES)) return log(startLine(requestId, version));
     put(START);
-    putText(requestId);
+    putField(requestId);
     put(VERSION);
-    putText(version);
+    putField(version);
     buf[used++] = 10;
   };
   log.end = (requestId, durationMs, memorySize, maxMemoryMb) => {
@@ -94,12 +108,12 @@ export function stdoutLog(write: (chunk: Buffer | string) => void = (chunk) => v
       return log(reportLine(requestId, durationMs, memorySize, maxMemoryMb));
     }
     put(END);
-    putText(requestId);
+    putField(requestId);
     put(REPORT);
-    putText(requestId);
+    putField(requestId);
     put(DURATION);
     // toFixed's own rounding, so the figure is the one the string form prints.
-    used += buf.write(durationMs.toFixed(2), used, 'latin1');
+    putField(durationMs.toFixed(2));
     put(BILLED);
     putUint(billedMs(durationMs));
     put(MEMORY_SIZE);

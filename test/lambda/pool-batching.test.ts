@@ -103,3 +103,48 @@ test('one deadline timer serves every invocation: a later one with an earlier de
     await pool.shutdown();
   }
 });
+
+test('the deadline timer left unreferenced by answered invocations keeps no process alive, and still ends a later invocation on time', async () => {
+  // Answers every invocation at once, except those whose event says { hang: true }.
+  const spawn: SpawnEnvironment = (events) => {
+    queueMicrotask(() => events.message({ type: 'ready' }));
+    return {
+      send: (batch) =>
+        queueMicrotask(() => {
+          for (const m of batch) if (!(m.value as { hang?: boolean } | undefined)?.hang) events.message({ type: 'result', id: m.id, payload: '', value: 'ok', hasValue: true });
+        }),
+      sharesThread: true,
+      terminate: async () => undefined,
+    };
+  };
+  const pool = createWorkerPool({ settings: settings('index.counter'), log: () => undefined, spawn });
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  try {
+    await pool.init();
+    const before = timers();
+    const t0 = Date.now();
+    // Answered at once: the timer set for the first deadline (t0 + 300) is left behind, unreferenced.
+    const answered = await Promise.all(Array.from({ length: 5 }, (_, i) => pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: t0 + 300 + i, signal, plainEvent: true })));
+    assert.deepEqual(answered, Array.from({ length: 5 }, () => ({ ok: true, result: 'ok' })));
+    assert.equal(timers(), before, 'nothing pending: no referenced timer');
+    // A later deadline than the timer's: the old timer fires first, finds it pending, and sets itself for it.
+    const pending = pool.invoke({ event: { hang: true }, requestId: crypto.randomUUID(), deadline: t0 + 500, signal, plainEvent: true });
+    assert.equal(timers(), before + 1, 'while an invocation is pending the timer keeps the process alive');
+    const hung = await pending;
+    const at = Date.now() - t0;
+    assert.ok(!hung.ok && hung.kind === 'timeout', JSON.stringify(hung));
+    assert.ok(at >= 490 && at < 1000, `timed out after ${at} ms, not at 500`);
+    assert.equal(timers(), before);
+    // An earlier deadline than the one left behind.
+    const t1 = Date.now();
+    const answeredLate = await pool.invoke({ event: {}, requestId: crypto.randomUUID(), deadline: t1 + 2000, signal, plainEvent: true });
+    assert.ok(answeredLate.ok);
+    const hungEarly = await pool.invoke({ event: { hang: true }, requestId: crypto.randomUUID(), deadline: t1 + 150, signal, plainEvent: true });
+    const earlyAt = Date.now() - t1;
+    assert.ok(!hungEarly.ok && hungEarly.kind === 'timeout');
+    assert.ok(earlyAt >= 140 && earlyAt < 600, `timed out after ${earlyAt} ms, not at 150`);
+    assert.equal(timers(), before);
+  } finally {
+    await pool.shutdown();
+  }
+});
