@@ -12,7 +12,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { Runtime, RuntimeRequest, RuntimeResult } from '../runtimes/types.js';
+import type { ResultLater, Runtime, RuntimeRequest, RuntimeResult } from '../runtimes/types.js';
 import type { InvokerSettings } from './config.js';
 import { readBody } from './body.js';
 import { Invocation, shutdownReason, timeoutReason, traceIdOf, type KnativeIdentity } from './context.js';
@@ -71,7 +71,7 @@ class Pending implements Slotted {
   ) {}
 }
 
-type Call = (p: Pending) => RuntimeResult | Promise<RuntimeResult>;
+type Call = (p: Pending) => RuntimeResult | Promise<RuntimeResult> | ResultLater;
 const EMPTY = Buffer.alloc(0);
 // fastify's defaults for the server it would have made itself (serverFactory skips them).
 const KEEP_ALIVE_TIMEOUT_MS = 72_000;
@@ -319,12 +319,12 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
     run(p, invokeRuntime);
   }
 
-  function invokeRuntime(p: Pending): RuntimeResult | Promise<RuntimeResult> {
+  function invokeRuntime(p: Pending): RuntimeResult | Promise<RuntimeResult> | ResultLater {
     return runtime.invoke(p.rreq, p.inv);
   }
 
   function run(p: Pending, call: Call): void {
-    let r: RuntimeResult | Promise<RuntimeResult>;
+    let r: RuntimeResult | Promise<RuntimeResult> | ResultLater;
     try {
       if (trackEvery) r = als.run(p, call, p);
       else {
@@ -335,10 +335,10 @@ export function createInvoker(opts: CreateInvokerOptions): Invoker {
       fail(p, e);
       return;
     }
-    if (typeof (r as Promise<RuntimeResult>).then === 'function') {
+    if (typeof (r as ResultLater).then === 'function') {
       if (p.untracked) trackEvery = true;
       // One reaction per request: deliver() reports its own failures.
-      (r as Promise<RuntimeResult>).then((v) => deliverOrFail(p, v), (e) => fail(p, e));
+      (r as ResultLater).then((v) => deliverOrFail(p, v), (e) => fail(p, e));
     } else {
       // The handler is done with it: what may still be pending is the invoker's own delivery
       // (loading the CloudEvents module), which no error of the handler's can belong to.

@@ -81,6 +81,15 @@ export interface RuntimeValue {
 
 export type RuntimeResult = RuntimeResponse | RuntimeValue;
 
+/**
+ * A result still to come, handed to the consumer attached with `then` the moment it is known:
+ * no promise, no microtask (the Lambda runtime's HTTP invocations, runtimes/lambda/dispatch.ts).
+ * `await` takes it like a promise.
+ */
+export interface ResultLater {
+  then(onResult: (r: RuntimeResult) => void, onError: (e: unknown) => void): void;
+}
+
 /** One kind of user code, loaded and ready to be called. */
 export interface Runtime {
   readonly name: string;
@@ -90,7 +99,7 @@ export interface Runtime {
    * A result now, or a promise of one. A handler that answered synchronously should be answered
    * synchronously: two promises and a microtask turn per request are measurable at this rate.
    */
-  invoke(req: RuntimeRequest, ctx: InvocationContext): RuntimeResult | Promise<RuntimeResult>;
+  invoke(req: RuntimeRequest, ctx: InvocationContext): RuntimeResult | Promise<RuntimeResult> | ResultLater;
   /** Runs once on SIGTERM/SIGINT, after in-flight requests finished or the grace deadline passed. */
   shutdown(): Promise<void>;
   /** Ask the invoker for the body as a stream instead of bytes (per request). */

@@ -111,3 +111,16 @@ process.exit(3);`;
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stdout, `${startLine('r-exit', '$LATEST')}\n${endLine('r-exit')}\n${reportLine('r-exit', 1.25, 128, 5)}\n`);
 });
+
+test("REPORT's Duration is toFixed(2)'s figure for every kind of duration, ties and near-ties included", async () => {
+  const { log, text } = captured();
+  const durations: number[] = [0, 0.001, 0.005, 0.015, 0.125, 0.135, 1.005, 1.255, 2.675, 9.995, 99.995, 0.285, 1e7 - 0.005, 1e7, 2.5e7 + 0.125, Number.MIN_VALUE];
+  for (let i = 0; i < 20_000; i++) durations.push(i / 1000, i / 200, (i + 0.5) / 100, Math.random() * 10, Math.random() * 60_000);
+  let expected = '';
+  for (const ms of durations) {
+    log.end('r', ms, 128, 1);
+    expected += `${endLine('r')}\n${reportLine('r', ms, 128, 1)}\n`;
+  }
+  await turn();
+  assert.equal(text(), expected);
+});

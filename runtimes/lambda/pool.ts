@@ -11,7 +11,7 @@
 // environment holds them until then): on one core this halves the thread switches per request
 // without changing what the handler sees. The pool always knows which invocation runs: an
 // environment takes them in order, so it is the oldest unfinished one it was sent.
-import type { InvokeOutcome, InvokeRequest, LambdaErrorPayload, LambdaInvoker } from './types.js';
+import type { InvokeOutcome, InvokeRequest, LambdaErrorPayload, LambdaInvoker, OutcomeReceiver } from './types.js';
 import type { FromWorker, InvokeMessage } from './worker/protocol.js';
 import { HTTP_INTEGRATION_CONTENT_TYPE } from './worker/protocol.js';
 import type { LambdaSettings } from './settings.js';
@@ -55,7 +55,7 @@ export type SpawnEnvironment = (events: EnvironmentEvents) => EnvironmentHandle;
 interface Job {
   id: number;
   req: InvokeRequest;
-  resolve: (o: InvokeOutcome) => void;
+  to: OutcomeReceiver;
   /** The caller has its outcome (a stream is settled at its first byte, long before it ends). */
   settled: boolean;
   /** Nothing more will happen: result, error, end of stream, or timed out. */
@@ -171,7 +171,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
   function settle(job: Job, outcome: InvokeOutcome): void {
     if (job.settled) return;
     job.settled = true;
-    job.resolve(outcome);
+    job.to.receive(outcome);
   }
 
   function finishJob(job: Job, outcome?: InvokeOutcome): void {
@@ -284,9 +284,9 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
     if (next < Infinity) armDeadline(next);
   }
 
-  function invokeThen(req: InvokeRequest, done: (o: InvokeOutcome) => void): void {
-    if (closed) return done({ ok: false, kind: 'crash', error: SHUTTING_DOWN });
-    const job: Job = { id: nextId++, req, resolve: done, settled: false };
+  function invokeThen(req: InvokeRequest, to: OutcomeReceiver): void {
+    if (closed) return to.receive({ ok: false, kind: 'crash', error: SHUTTING_DOWN });
+    const job: Job = { id: nextId++, req, to, settled: false };
     // The deadline runs from now, whether the invocation waits in the queue or runs.
     unfinished++;
     armDeadline(req.deadline);
@@ -393,7 +393,7 @@ export function createWorkerPool(opts: PoolOptions): LambdaInvoker & { readonly 
       );
     },
     invoke(req) {
-      return new Promise<InvokeOutcome>((resolve) => invokeThen(req, resolve));
+      return new Promise<InvokeOutcome>((resolve) => invokeThen(req, { receive: resolve }));
     },
     invokeThen,
     async shutdown() {

@@ -52,14 +52,19 @@ export type InvokeOutcome =
       kind: 'handled' | 'timeout' | 'crash' | 'init';
     };
 
+export interface OutcomeReceiver {
+  receive(outcome: InvokeOutcome): void;
+}
+
 export interface LambdaInvoker {
   /** Load the code (module init / bootstrap start). Rejects with the init error. */
   init(): Promise<void>;
   invoke(req: InvokeRequest): Promise<InvokeOutcome>;
   /**
-   * The same, answered through a callback called once, synchronously when the outcome arrives:
-   * a caller that maps the outcome at once spares a promise and a microtask per invocation.
+   * The same, answered through `to.receive`, called once, synchronously when the outcome
+   * arrives: a caller that maps the outcome at once spares a promise, a microtask and the
+   * closures per invocation (the HTTP dispatcher's request is its own receiver).
    */
-  invokeThen?(req: InvokeRequest, done: (o: InvokeOutcome) => void): void;
+  invokeThen?(req: InvokeRequest, to: OutcomeReceiver): void;
   shutdown(): Promise<void>;
 }
