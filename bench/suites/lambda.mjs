@@ -4,9 +4,9 @@
 // fnkit/*.mjs plus the function's main.mjs, the handler loaded from the task root). Also the cost of the isolation model:
 // lambda.concurrency 1 in both execution models (isolation worker, the default, and inline) and
 // a pool of 4 workers, on a CPU-bound and on an I/O-bound (10 ms await) handler.
-// Throughput rounds are interleaved (every server in every round, order rotated); ratios are to
-// the floor measured in the same round. Same method as the invoker suite (server taskset -c 0,
-// wrk/autocannon taskset -c 1).
+// Throughput rounds are interleaved (every server in every round, order rotated); each GET run is
+// paired with a floor run right before it, and its ratios (req/s and CPU per request) are to that
+// floor run. Pinned as in the invoker suite (server taskset -c 0, wrk/autocannon taskset -c 1).
 //
 // Knobs: BENCH_QUICK=1 (1 round, 2 s runs, 3 cold starts), BENCH_ROUNDS, BENCH_DURATION (s),
 // BENCH_COLD_N, BENCH_CONNECTIONS.
@@ -89,7 +89,7 @@ async function sanity(s, url) {
   if (LAMBDA_KEYS.includes(s.key) && r.headers['content-type'] !== 'application/json') throw new Error(`${s.name}: content-type ${r.headers['content-type']}`);
 }
 
-const results = Object.fromEntries(servers.map((s) => [s.key, { name: s.name, rps: { get: [], io: [] }, cpuUs: [], ratio: [], vsNode: [], rss: [], cold: [], problems: [] }]));
+const results = Object.fromEntries(servers.map((s) => [s.key, { name: s.name, rps: { get: [], io: [] }, cpuUs: [], cpuPairs: [], ratio: [], vsNode: [], rss: [], cold: [], problems: [] }]));
 
 for (let round = 0; round < ROUNDS; round++) {
   const running = [];
@@ -100,22 +100,36 @@ for (let round = 0; round < ROUNDS; round++) {
     await sanity(s, url + '/');
     running.push({ s, proc, url });
   }
+  const floorRun = running.find((r) => r.s.key === 'floor');
   for (const w of workloads) {
-    const list = running.filter((r) => w.servers.includes(r.s.key));
+    const list = running.filter((r) => w.servers.includes(r.s.key) && r.s.key !== 'floor');
     const order = list.map((_, i) => list[(i + round) % list.length]);
     const got = {};
-    for (const { s, url, proc } of order) {
+    const measure = async ({ s, url, proc }) => {
       await load(url + w.path, { connections: CONNECTIONS, duration: 1 });
       const c0 = cpuSeconds(proc.pid);
       const r = await load(url + w.path, { connections: CONNECTIONS, duration: DURATION });
       // CPU microseconds per request: robust when other processes steal the core from the server.
-      if (w.key === 'get') results[s.key].cpuUs.push(((cpuSeconds(proc.pid) - c0) * 1e6) / r.requests);
+      const cpuUs = ((cpuSeconds(proc.pid) - c0) * 1e6) / r.requests;
+      if (w.key === 'get') results[s.key].cpuUs.push(cpuUs);
       if (r.non2xx || r.errors) results[s.key].problems.push(`${w.key}: ${r.non2xx} non-2xx, ${r.errors} socket errors`);
       results[s.key].rps[w.key].push(r.rps);
       got[s.key] = r.rps;
       log(`round ${round + 1}/${ROUNDS} ${w.key.padEnd(4)} ${s.name.padEnd(44)} ${r.rps.toFixed(0)} req/s`);
+      return { rps: r.rps, cpuUs };
+    };
+    for (const run of order) {
+      // Each GET run is paired with a floor run right before it: the machine drifts by tens of
+      // per cent within minutes (shared/environment.md), so a ratio to a floor measured half a
+      // round earlier measured the drift as much as the server.
+      const base = w.key === 'get' ? await measure(floorRun) : undefined;
+      const r = await measure(run);
+      if (base) {
+        results[run.s.key].ratio.push(r.rps / base.rps);
+        results[run.s.key].cpuPairs.push(base.cpuUs / r.cpuUs);
+      }
     }
-    if (w.key === 'get') for (const k of ['node', ...LAMBDA_KEYS]) { results[k].ratio.push(got[k] / got.floor); results[k].vsNode.push(got[k] / got.node); }
+    if (w.key === 'get') for (const k of LAMBDA_KEYS) results[k].vsNode.push(got[k] / got.node);
   }
   for (const { s, proc } of running) results[s.key].rss.push(rssBytes(proc.pid));
   for (const { proc } of running) await stop(proc);
@@ -153,18 +167,18 @@ for (const s of servers) {
     get: median(r.rps.get),
     io: median(r.rps.io),
     ratioGet: s.key === 'floor' ? 1 : median(r.ratio),
-    ratioNode: s.key === 'floor' ? undefined : median(r.vsNode),
+    ratioNode: s.key === 'floor' ? undefined : s.key === 'node' ? 1 : median(r.vsNode),
     coldMs: median(r.cold),
     rssMiB: median(r.rss) / 1048576,
     cpuUs: median(r.cpuUs),
   };
 }
-for (const s of servers) summary[s.key].cpuRatio = summary.floor.cpuUs / summary[s.key].cpuUs;
+for (const s of servers) summary[s.key].cpuRatio = s.key === 'floor' ? 1 : median(results[s.key].cpuPairs);
 const GOAL = 0.75;
 const lines = [];
 lines.push('### Lambda: HTTP API 2.0 front door vs bare node:http (`npm run bench -- lambda`)');
 lines.push('');
-lines.push(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs). ${describeMethod({ connections: CONNECTIONS, duration: DURATION })}; ${ROUNDS} interleaved round(s), 1 s warm-up before each run, medians; the × floor column is the median of per-round ratios. Cold start = spawn to first 200 (includes the worker's module init), median of ${COLD_N}. serverless-offline 13 in-process measured 0.105 × floor on this kind of machine (shared/environment.md).`);
+lines.push(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs). ${describeMethod({ connections: CONNECTIONS, duration: DURATION })}; ${ROUNDS} interleaved round(s), 1 s warm-up before each run, medians; each GET run follows a floor run of its own, and the × floor columns are medians of the ratios to that run. Cold start = spawn to first 200 (includes the worker's module init), median of ${COLD_N}. serverless-offline 13 in-process measured 0.105 × floor on this kind of machine (shared/environment.md).`);
 lines.push('');
 lines.push('| server | GET req/s | × floor | × node runtime | GET CPU µs/req | × floor by CPU | GET with a 10 ms await, req/s | cold start ms | RSS MiB |');
 lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -175,7 +189,7 @@ for (const s of servers) {
 lines.push('');
 // Reported for both execution models; the verdict is the better one's (inline is opt-in).
 const verdict = Math.max(summary.c1w.ratioGet, summary.c1.ratioGet) >= GOAL ? 'PASS' : 'MISS';
-lines.push(`Target: Lambda GET ≥ ${GOAL} × floor: measured ${fx(summary.c1w.ratioGet)} (concurrency 1, isolation worker: the default) and ${fx(summary.c1.ratioGet)} (isolation inline, opt-in) → ${verdict}. Against the invoker's own node runtime on the same GET (what the Lambda layer, front door + log lines, and for worker the thread hop, adds): inline ${fx(summary.c1.ratioNode)} ×, worker ${fx(summary.c1w.ratioNode)} ×. Pool cost: 4 workers vs 1 = ${fx(summary.c4.get / summary.c1w.get)} × on the CPU-bound GET (one core: more workers cannot add CPU), ${fx(summary.c4.io / summary.c1w.io)} × on the 10 ms I/O-bound GET (one invocation at a time per environment caps it at ~100 req/s per environment).`);
+lines.push(`Target: Lambda GET ≥ ${GOAL} × floor: measured ${fx(summary.c1w.ratioGet)} (concurrency 1, isolation worker: the default) and ${fx(summary.c1.ratioGet)} (isolation inline, opt-in; ${results.c1.ratio.length} pairs, ${fx(Math.min(...results.c1.ratio))}–${fx(Math.max(...results.c1.ratio))}) → ${verdict}. Against the invoker's own node runtime on the same GET (what the Lambda layer, front door + log lines, and for worker the thread hop, adds): inline ${fx(summary.c1.ratioNode)} ×, worker ${fx(summary.c1w.ratioNode)} ×. Pool cost: 4 workers vs 1 = ${fx(summary.c4.get / summary.c1w.get)} × on the CPU-bound GET (one core: more workers cannot add CPU), ${fx(summary.c4.io / summary.c1w.io)} × on the 10 ms I/O-bound GET (one invocation at a time per environment caps it at ~100 req/s per environment).`);
 lines.push('');
 lines.push(`Isolation mechanism (one core, medians of ${isoRuns.length} probe runs): a worker thread starts in ${fx(iso.workerStartMs, 0)} ms vs ${fx(iso.childStartMs, 0)} ms for a child process, and a one-at-a-time message round trip costs ${fx(iso.workerRttUs, 1)} µs vs ${fx(iso.childRttUs, 1)} µs over IPC: fnkit uses worker threads.`);
 const problems = servers.flatMap((s) => results[s.key].problems.map((p) => `${s.name}: ${p}`));

@@ -124,3 +124,22 @@ test("REPORT's Duration is toFixed(2)'s figure for every kind of duration, ties 
   await turn();
   assert.equal(text(), expected);
 });
+
+test('END/REPORT name the right request whether its START is in this turn, an earlier one, or behind another START', async () => {
+  const { log, text } = captured();
+  let expected = '';
+  log.start('a', '$LATEST');
+  log.start('b', '$LATEST');
+  log.end('a', 1, 128, 1);
+  log.end('b', 2, 128, 1);
+  expected += `${startLine('a', '$LATEST')}\n${startLine('b', '$LATEST')}\n${endLine('a')}\n${reportLine('a', 1, 128, 1)}\n${endLine('b')}\n${reportLine('b', 2, 128, 1)}\n`;
+  log.start('c', 'v7');
+  await turn();
+  // written where the earlier turn's bytes were: what END copies must be c's id, not this
+  const between = `between ${'-'.repeat(1000)}`;
+  log(between);
+  log.end('c', 3, 256, 2);
+  expected += `${startLine('c', 'v7')}\n${between}\n${endLine('c')}\n${reportLine('c', 3, 256, 2)}\n`;
+  await turn();
+  assert.equal(text(), expected);
+});
