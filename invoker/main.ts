@@ -6,6 +6,7 @@ import { readSettings, type InvokerSettings } from './config.js';
 import { createInvoker } from './server.js';
 import { installLazySourceMaps } from './stack-maps.js';
 import { capYoungGeneration } from './young-generation.js';
+import { keepSpeedAfterIdle } from './after-idle.js';
 
 export interface MainOptions {
   runtime: Runtime | (() => Runtime | Promise<Runtime>);
@@ -19,6 +20,7 @@ function fatal(msg: string, extra: Record<string, unknown> = {}): never {
 
 export async function main(options: MainOptions): Promise<void> {
   installLazySourceMaps();
+  void keepSpeedAfterIdle();
   let settings: InvokerSettings;
   try {
     settings = readSettings(process.env, options.defaults);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { youngGenerationChosen } from './young-generation.js';
+import { capYoungGeneration, youngGenerationChosen } from './young-generation.js';
 
 const here = fileURLToPath(new URL('./young-generation.ts', import.meta.url));
 
@@ -52,4 +52,27 @@ test('a young-generation flag given at start wins: the cap stays off', () => {
   assert.ok(youngGenerationChosen([], '--inspect --semi-space-growth-factor=1'));
   assert.ok(youngGenerationChosen([], '--max_semi_space_size=4'));
   assert.ok(!youngGenerationChosen(['--enable-source-maps'], '--max-old-space-size=512'));
+});
+
+test("at the cap the growth factor becomes 1; when V8 later shrinks the young generation (a quiet spell), V8's own factor comes back so it can grow again", async () => {
+  const MiB = 1024 * 1024;
+  // What each check after a garbage collection reads: growing, at the cap, shrunk by the memory reducer, growing again.
+  const sizes = [1, 4, 8, 8, 1, 2, 8].map((m) => m * MiB);
+  let read = 0;
+  const calls: string[] = [];
+  const cap = capYoungGeneration({ cap: 8 * MiB, newSpace: () => sizes[Math.min(read++, sizes.length - 1)]!, setFlags: (f) => calls.push(f) });
+  assert.equal(cap.active, true);
+  try {
+    const junk: unknown[] = [];
+    const t0 = Date.now();
+    while (read < sizes.length && Date.now() - t0 < 10_000) {
+      for (let i = 0; i < 20_000; i++) junk.push({ i });
+      junk.length = 0;
+      await new Promise((r) => setImmediate(r));
+    }
+  } finally {
+    cap.stop();
+  }
+  assert.ok(read >= sizes.length, `garbage collections were observed (${read} checks)`);
+  assert.deepEqual(calls, ['--semi-space-growth-factor=1', '--semi-space-growth-factor=2', '--semi-space-growth-factor=1']);
 });

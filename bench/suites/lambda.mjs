@@ -8,7 +8,7 @@
 // paired with a floor run right before it, and its ratios (req/s and CPU per request) are to that
 // floor run. Pinned as in the invoker suite (server taskset -c 0, wrk/autocannon taskset -c 1).
 //
-// Knobs: BENCH_QUICK=1 (1 round, 2 s runs, 3 cold starts), BENCH_ROUNDS, BENCH_DURATION (s),
+// Knobs: BENCH_QUICK=1 (1 round, 2 s runs, 3 cold starts, 15 s idle), BENCH_ROUNDS, BENCH_DURATION (s), BENCH_IDLE (s),
 // BENCH_COLD_N, BENCH_CONNECTIONS.
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir, cpus } from 'node:os';
@@ -135,6 +135,35 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const { proc } of running) await stop(proc);
 }
 
+// ---- after a quiet spell: every server warmed up, left idle together, then measured again. V8's
+// memory reducer runs while a process is idle, and what it leaves behind can slow a process for
+// the rest of its life (docs/invoker.md, "After a quiet spell"): this is the figure a function
+// scaled up from a lull, or a bursty one, serves at.
+const IDLE_S = Number(process.env.BENCH_IDLE ?? (QUICK ? 15 : 45));
+const IDLE_KEYS = ['floor', 'node', 'c1', 'c1w'];
+const idleResults = {};
+{
+  const idling = [];
+  for (const s of servers.filter((x) => IDLE_KEYS.includes(x.key))) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { proc } = await spawnUntilReady(pinned(0, s.argv(port)), s.env(port), url + '/');
+    await sanity(s, url + '/');
+    await load(url + '/', { connections: CONNECTIONS, duration: 2 });
+    idling.push({ s, proc, url });
+  }
+  log(`idle ${IDLE_S} s`);
+  await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  for (const { s, proc, url } of idling) {
+    await load(url + '/', { connections: CONNECTIONS, duration: 1 });
+    const c0 = cpuSeconds(proc.pid);
+    const r = await load(url + '/', { connections: CONNECTIONS, duration: DURATION });
+    idleResults[s.key] = { rps: r.rps, cpuUs: ((cpuSeconds(proc.pid) - c0) * 1e6) / r.requests };
+    log(`after idle ${s.name.padEnd(44)} ${r.rps.toFixed(0)} req/s`);
+  }
+  for (const { proc } of idling) await stop(proc);
+}
+
 for (let i = 0; i < COLD_N; i++) {
   for (const s of servers) {
     const port = await freePort();
@@ -171,6 +200,7 @@ for (const s of servers) {
     coldMs: median(r.cold),
     rssMiB: median(r.rss) / 1048576,
     cpuUs: median(r.cpuUs),
+    afterIdle: idleResults[s.key] && { ...idleResults[s.key], ratio: idleResults[s.key].rps / idleResults.floor.rps, vsFresh: idleResults[s.key].rps / median(r.rps.get) },
   };
 }
 for (const s of servers) summary[s.key].cpuRatio = s.key === 'floor' ? 1 : median(results[s.key].cpuPairs);
@@ -180,11 +210,11 @@ lines.push('### Lambda: HTTP API 2.0 front door vs bare node:http (`npm run benc
 lines.push('');
 lines.push(`Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} CPUs). ${describeMethod({ connections: CONNECTIONS, duration: DURATION })}; ${ROUNDS} interleaved round(s), 1 s warm-up before each run, medians; each GET run follows a floor run of its own, and the × floor columns are medians of the ratios to that run. Cold start = spawn to first 200 (includes the worker's module init), median of ${COLD_N}. serverless-offline 13 in-process measured 0.105 × floor on this kind of machine (shared/environment.md).`);
 lines.push('');
-lines.push('| server | GET req/s | × floor | × node runtime | GET CPU µs/req | × floor by CPU | GET with a 10 ms await, req/s | cold start ms | RSS MiB |');
-lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+lines.push(`| server | GET req/s | × floor | × node runtime | GET CPU µs/req | × floor by CPU | GET after ${IDLE_S} s idle, req/s (× floor) | GET with a 10 ms await, req/s | cold start ms | RSS MiB |`);
+lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const s of servers) {
   const x = summary[s.key];
-  lines.push(`| ${x.name} | ${fx(x.get, 0)} | ${fx(x.ratioGet)} | ${s.key === 'floor' ? '-' : fx(x.ratioNode)} | ${fx(x.cpuUs, 1)} | ${fx(x.cpuRatio)} | ${s.key === 'floor' || s.key === 'node' ? '-' : fx(x.io, 0)} | ${fx(x.coldMs, 0)} | ${fx(x.rssMiB, 1)} |`);
+  lines.push(`| ${x.name} | ${fx(x.get, 0)} | ${fx(x.ratioGet)} | ${s.key === 'floor' ? '-' : fx(x.ratioNode)} | ${fx(x.cpuUs, 1)} | ${fx(x.cpuRatio)} | ${x.afterIdle ? `${fx(x.afterIdle.rps, 0)} (${fx(x.afterIdle.ratio)})` : '-'} | ${s.key === 'floor' || s.key === 'node' ? '-' : fx(x.io, 0)} | ${fx(x.coldMs, 0)} | ${fx(x.rssMiB, 1)} |`);
 }
 lines.push('');
 // Reported for both execution models; the verdict is the better one's (inline is opt-in).
@@ -192,6 +222,8 @@ const verdict = Math.max(summary.c1w.ratioGet, summary.c1.ratioGet) >= GOAL ? 'P
 lines.push(`Target: Lambda GET ≥ ${GOAL} × floor: measured ${fx(summary.c1w.ratioGet)} (concurrency 1, isolation worker: the default) and ${fx(summary.c1.ratioGet)} (isolation inline, opt-in; ${results.c1.ratio.length} pairs, ${fx(Math.min(...results.c1.ratio))}–${fx(Math.max(...results.c1.ratio))}) → ${verdict}. Against the invoker's own node runtime on the same GET (what the Lambda layer, front door + log lines, and for worker the thread hop, adds): inline ${fx(summary.c1.ratioNode)} ×, worker ${fx(summary.c1w.ratioNode)} ×. Pool cost: 4 workers vs 1 = ${fx(summary.c4.get / summary.c1w.get)} × on the CPU-bound GET (one core: more workers cannot add CPU), ${fx(summary.c4.io / summary.c1w.io)} × on the 10 ms I/O-bound GET (one invocation at a time per environment caps it at ~100 req/s per environment).`);
 lines.push('');
 lines.push(`Isolation mechanism (one core, medians of ${isoRuns.length} probe runs): a worker thread starts in ${fx(iso.workerStartMs, 0)} ms vs ${fx(iso.childStartMs, 0)} ms for a child process, and a one-at-a-time message round trip costs ${fx(iso.workerRttUs, 1)} µs vs ${fx(iso.childRttUs, 1)} µs over IPC: fnkit uses worker threads.`);
+lines.push('');
+lines.push(`After a quiet spell (every server warmed up for 2 s, left idle ${IDLE_S} s together, then a 1 s warm-up and one ${DURATION} s run each, the floor first): inline ${fx(summary.c1.afterIdle?.ratio)} × floor (${fx(summary.c1.afterIdle?.vsFresh)} × its own GET above), worker ${fx(summary.c1w.afterIdle?.ratio)} ×, the node runtime ${fx(summary.node.afterIdle?.ratio)} ×.`);
 const problems = servers.flatMap((s) => results[s.key].problems.map((p) => `${s.name}: ${p}`));
 if (problems.length) { lines.push(''); lines.push(`Errors during load: ${problems.join('; ')}`); }
 const table = lines.join('\n');
