@@ -2,8 +2,8 @@
 // event-loop turn leave in one write. They are encoded straight into one buffer as they come:
 // the platform lines are assembled from fixed bytes, the request id and the numbers, never built
 // as strings. Building them with template strings, joining a turn's lines and encoding the
-// result cost ~0.6 µs an invocation on Node 24, a tenth of the Lambda layer (docs/lambda.md,
-// "Measured"); this costs ~0.35.
+// result cost ~0.55 µs an invocation on Node 24, an eighth of the Lambda layer; this costs ~0.34
+// (a 17-invocation turn in a loop, the write itself left out; docs/lambda.md, "Measured").
 import { billedMs, endLine, reportLine, startLine, type LineSink } from './worker/platform-lines.js';
 
 /** Room for a turn's lines (about 280 bytes an invocation); more is written out as it fills. */
